@@ -1,0 +1,28 @@
+import * as core from '@actions/core'
+import { tmpdir } from 'node:os'
+import { createAwsClients, type AwsClients } from './aws.js'
+import { run } from './main.js'
+
+const { GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID, ACTIONS_RUNTIME_TOKEN } = process.env
+
+// A cancelled workflow sends SIGINT, then SIGTERM: abort, so a running query is stopped first.
+const cancel = new AbortController()
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => cancel.abort(new Error(`Cancelled by ${signal}`)))
+}
+
+let clients: AwsClients | undefined
+await run({
+  read: (input) => core.getInput(input),
+  now: new Date(),
+  runnerTemp: process.env.RUNNER_TEMP || tmpdir(),
+  runUrl:
+    ACTIONS_RUNTIME_TOKEN && GITHUB_REPOSITORY && GITHUB_RUN_ID
+      ? `${GITHUB_SERVER_URL ?? 'https://github.com'}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}`
+      : undefined,
+  aws: () =>
+    (clients ??= createAwsClients({
+      customEndpoint: Boolean(process.env.AWS_ENDPOINT_URL || process.env.AWS_ENDPOINT_URL_S3)
+    })),
+  signal: cancel.signal
+})

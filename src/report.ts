@@ -1,0 +1,88 @@
+import { mkdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { AwsClients } from './aws.js'
+import { scanWithAthena } from './engine/athena.js'
+import { discoverLocalRegions, scanLocally } from './engine/local.js'
+import type { Inputs } from './inputs.js'
+import type { Log } from './log.js'
+import { makePlan, type Plan } from './plan.js'
+import { describeRegions } from './regions.js'
+import { buildReports, reportFiles, type Reports } from './reports/index.js'
+import type { Scan } from './scan.js'
+import { renderSummary } from './summary.js'
+
+export interface ReportContext {
+  readonly log: Log
+  /** Made on first use, so a run on local files needs no AWS configuration at all. */
+  readonly aws: () => AwsClients
+  readonly reportDir: string
+  /** Aborted when the run is cancelled (SIGINT/SIGTERM): a running query is stopped. */
+  readonly signal: AbortSignal
+}
+
+/** A finished report: its files on disk and the figures the outputs carry. */
+export interface Report {
+  readonly plan: Plan
+  readonly scan: Scan
+  readonly reports: Reports
+  readonly reportDir: string
+  readonly csvPath: string
+  readonly summaryPath: string
+  readonly markdown: string
+}
+
+/** inputs → plan → engine → aggregate → reports → files. */
+export async function makeReport(inputs: Inputs, context: ReportContext): Promise<Report> {
+  const plan = makePlan(inputs, await resolveRegions(inputs, context))
+  context.log.info(
+    `Reading ${plan.accounts.length} account(s), ${plan.regions.length} region(s), day folders ${plan.folderDays.join(', ')}`
+  )
+  const scan =
+    plan.engine === 'athena'
+      ? await scanWithAthena(plan, { ...context.aws(), log: context.log, signal: context.signal })
+      : await scanLocally(plan, {
+          s3: plan.logsDir === '' ? context.aws().s3 : undefined,
+          log: context.log,
+          signal: context.signal
+        })
+  const reports = await buildReports(scan.rows)
+
+  const markdown = renderSummary(
+    {
+      window: plan.window,
+      dayBoundary: plan.dayBoundary,
+      accounts: plan.accounts,
+      regions: plan.regions,
+      engine: plan.engine,
+      top: inputs.top,
+      queryExecutionId: scan.queryExecutionId,
+      dataScannedBytes: scan.dataScannedBytes,
+      filesRead: scan.filesRead
+    },
+    reports
+  )
+  await mkdir(context.reportDir, { recursive: true })
+  const files = { ...reportFiles(reports), 'summary.md': markdown }
+  for (const [name, content] of Object.entries(files)) {
+    await writeFile(join(context.reportDir, name), content)
+  }
+  return {
+    plan,
+    scan,
+    reports,
+    reportDir: context.reportDir,
+    csvPath: join(context.reportDir, 'events.csv'),
+    summaryPath: join(context.reportDir, 'summary.md'),
+    markdown
+  }
+}
+
+async function resolveRegions(inputs: Inputs, context: ReportContext): Promise<readonly string[]> {
+  if (inputs.regions !== undefined) return inputs.regions
+  if (inputs.engine === 'local' && inputs.logsDir !== '') {
+    return discoverLocalRegions(inputs.logsDir, inputs)
+  }
+  const regions = await describeRegions(context.aws().ec2)
+  context.log.info(`Regions from EC2 DescribeRegions: ${regions.join(', ')}`)
+  return regions
+}

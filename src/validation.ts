@@ -1,0 +1,171 @@
+/**
+ * The rules every input must pass. Values that reach SQL or S3 keys are checked here against
+ * strict patterns, so that nothing downstream ever needs to escape them.
+ */
+
+/** A bad input: the message names the input and the rule it broke. */
+export class InputError extends Error {
+  constructor(
+    readonly input: string,
+    rule: string,
+    value?: string
+  ) {
+    super(`Input '${input}' ${rule}${value === undefined ? '' : `; got ${quote(value)}`}`)
+    this.name = 'InputError'
+  }
+}
+
+/** The value as the user wrote it, made safe to print: JSON-quoted and cut short. */
+function quote(value: string): string {
+  const shown = value.length > 80 ? `${value.slice(0, 80)}…` : value
+  return JSON.stringify(shown)
+}
+
+export const ACCOUNT = /^\d{12}$/
+export const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/
+export const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/
+export const IDENTIFIER = /^[a-z_][a-z0-9_]*$/
+
+function isKeySegment(segment: string): boolean {
+  return /^[A-Za-z0-9!_.*()-]+$/.test(segment) && segment !== '.' && segment !== '..'
+}
+
+/**
+ * S3 general purpose bucket naming rules:
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
+ */
+export function isBucketName(name: string): boolean {
+  return (
+    /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name) &&
+    !name.includes('..') &&
+    !/^\d+\.\d+\.\d+\.\d+$/.test(name) &&
+    !/^(xn--|sthree-|amzn-s3-demo-)/.test(name) &&
+    !/(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(name)
+  )
+}
+
+export function bucket(input: string, value: string): string {
+  if (!isBucketName(value)) {
+    throw new InputError(
+      input,
+      'must be an S3 bucket name (3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit)',
+      value
+    )
+  }
+  return value
+}
+
+/** A trail prefix; one leading or trailing `/` is forgiven, because people copy keys with them. */
+export function prefix(input: string, value: string): string {
+  const trimmed = value.replace(/^\//, '').replace(/\/$/, '')
+  if (trimmed === '') return ''
+  if (!trimmed.split('/').every(isKeySegment)) {
+    throw new InputError(
+      input,
+      "must be S3 key segments of letters, digits and !_.*()- joined by '/', with no empty, '.' or '..' segment",
+      value
+    )
+  }
+  return trimmed
+}
+
+/** A comma-separated list: items trimmed, empty items dropped, duplicates removed, order kept. */
+export function list(value: string): string[] {
+  const items = value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '')
+  return [...new Set(items)]
+}
+
+export function accounts(input: string, value: string): string[] {
+  const items = list(value)
+  if (items.length === 0) {
+    throw new InputError(input, 'is required: a 12-digit AWS account id, or a comma-separated list')
+  }
+  for (const item of items) {
+    if (!ACCOUNT.test(item)) throw new InputError(input, 'must be 12-digit AWS account ids', item)
+  }
+  return items
+}
+
+export function regions(input: string, value: string): string[] | undefined {
+  const items = list(value)
+  if (items.length === 0) return undefined
+  for (const item of items) {
+    if (!REGION.test(item)) {
+      throw new InputError(input, 'must be AWS region names such as us-east-1', item)
+    }
+  }
+  return items
+}
+
+export function organizationId(input: string, value: string): string {
+  if (value !== '' && !ORGANIZATION_ID.test(value)) {
+    throw new InputError(input, "must be an AWS Organizations id: 'o-' and 10 to 32 lowercase letters or digits", value)
+  }
+  return value
+}
+
+export function identifier(input: string, value: string): string {
+  if (!IDENTIFIER.test(value)) {
+    throw new InputError(
+      input,
+      'must be a lowercase identifier: a letter or _, then letters, digits or _',
+      value
+    )
+  }
+  return value
+}
+
+/** An Athena data catalog name, which (unlike databases) is commonly mixed case: `AwsDataCatalog`. */
+export function catalog(input: string, value: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_-]{0,127}$/.test(value)) {
+    throw new InputError(input, 'must be a data catalog name: letters, digits, _ and -', value)
+  }
+  return value
+}
+
+export function workgroup(input: string, value: string): string {
+  if (!/^[A-Za-z0-9._-]{1,128}$/.test(value)) {
+    throw new InputError(input, 'must be an Athena workgroup name: 1-128 letters, digits, . _ and -', value)
+  }
+  return value
+}
+
+/** An `s3://bucket/path/` URL for Athena results, returned with a trailing `/`. */
+export function s3Location(input: string, value: string): string {
+  if (value === '') return ''
+  const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(value)
+  const bucketName = match?.[1] ?? ''
+  const path = (match?.[2] ?? '').replace(/\/$/, '')
+  if (!match || !isBucketName(bucketName) || (path !== '' && !path.split('/').every(isKeySegment))) {
+    throw new InputError(
+      input,
+      'must be an s3:// URL of a valid bucket, such as s3://my-athena-results/cloudtrail/',
+      value
+    )
+  }
+  return `s3://${bucketName}/${path === '' ? '' : `${path}/`}`
+}
+
+export function oneOf<T extends string>(input: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new InputError(input, `must be one of ${allowed.map((item) => `'${item}'`).join(', ')}`, value)
+  }
+  return value as T
+}
+
+/** YAML 1.2 core schema booleans, as `core.getBooleanInput` accepts them. */
+export function boolean(input: string, value: string): boolean {
+  if (['true', 'True', 'TRUE'].includes(value)) return true
+  if (['false', 'False', 'FALSE'].includes(value)) return false
+  throw new InputError(input, "must be a boolean: 'true' or 'false'", value)
+}
+
+export function wholeNumber(input: string, value: string, min: number, max: number): number {
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new InputError(input, `must be a whole number from ${min} to ${max}`, value)
+  }
+  return Number(value)
+}
