@@ -105,7 +105,10 @@ export function parseInputs(read: (input: Input) => string, now: Date): Inputs {
   const engine = rule.oneOf(Input.Engine, value(Input.Engine), ['athena', 'local'] as const)
   const logsDir = value(Input.LogsDir)
   if (logsDir !== '' && engine !== 'local') {
-    throw new InputError(Input.LogsDir, "is only read by the local engine: set 'engine: local' to use it")
+    throw new InputError(
+      Input.LogsDir,
+      "is only read by the local engine: set 'engine: local' to use it"
+    )
   }
   const bucketText = value(Input.Bucket)
   const bucket =

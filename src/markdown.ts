@@ -9,7 +9,7 @@ export function escapeText(value: string): string {
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/([\\`*_[\]{}()#+!|~-])/g, '\\$1')
+    .replace(/([\\`*_[\]|~])/g, '\\$1')
 }
 
 export function table(

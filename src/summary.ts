@@ -29,7 +29,8 @@ export function renderSummary(run: RunInfo, reports: Reports): string {
       reports.events,
       run.top
     ),
-    topTable('Regions', ['Region', 'Events'], reports.regions, run.top)
+    // A few dozen at most, and no CSV holds them: always all of them.
+    topTable('Regions', ['Region', 'Events'], reports.regions, reports.regions.length)
   ]
   return sections.filter((section) => section !== '').join('\n')
 }
@@ -67,9 +68,10 @@ function topTable(
   const shown = counted.slice(0, top)
   const rows = shown.map(({ key, count }) => [...key.map(escapeText), formatCount(count)])
   const align = header.map((_, i) => (i === header.length - 1 ? 'right' : 'left') as const)
+  const left = counted.length - shown.length
   const more =
-    counted.length > shown.length
-      ? `\n${formatCount(counted.length - shown.length)} more rows are in the CSV.\n`
-      : ''
+    left === 0
+      ? ''
+      : `\n${formatCount(left)} more ${left === 1 ? 'row is' : 'rows are'} in the CSV.\n`
   return `### ${title}\n\n${table(header, rows, align)}${more}`
 }

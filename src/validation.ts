@@ -5,13 +5,18 @@
 
 /** A bad input: the message names the input and the rule it broke. */
 export class InputError extends Error {
+  /** The rule, and the value when there is one: what follows the input's name. */
+  readonly detail: string
+
   constructor(
     readonly input: string,
     rule: string,
     value?: string
   ) {
-    super(`Input '${input}' ${rule}${value === undefined ? '' : `; got ${quote(value)}`}`)
+    const detail = `${rule}${value === undefined ? '' : `; got ${quote(value)}`}`
+    super(`Input '${input}' ${detail}`)
     this.name = 'InputError'
+    this.detail = detail
   }
 }
 
@@ -102,7 +107,11 @@ export function regions(input: string, value: string): string[] | undefined {
 
 export function organizationId(input: string, value: string): string {
   if (value !== '' && !ORGANIZATION_ID.test(value)) {
-    throw new InputError(input, "must be an AWS Organizations id: 'o-' and 10 to 32 lowercase letters or digits", value)
+    throw new InputError(
+      input,
+      "must be an AWS Organizations id: 'o-' and 10 to 32 lowercase letters or digits",
+      value
+    )
   }
   return value
 }
@@ -128,7 +137,11 @@ export function catalog(input: string, value: string): string {
 
 export function workgroup(input: string, value: string): string {
   if (!/^[A-Za-z0-9._-]{1,128}$/.test(value)) {
-    throw new InputError(input, 'must be an Athena workgroup name: 1-128 letters, digits, . _ and -', value)
+    throw new InputError(
+      input,
+      'must be an Athena workgroup name: 1-128 letters, digits, . _ and -',
+      value
+    )
   }
   return value
 }
@@ -139,7 +152,11 @@ export function s3Location(input: string, value: string): string {
   const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(value)
   const bucketName = match?.[1] ?? ''
   const path = (match?.[2] ?? '').replace(/\/$/, '')
-  if (!match || !isBucketName(bucketName) || (path !== '' && !path.split('/').every(isKeySegment))) {
+  if (
+    !match ||
+    !isBucketName(bucketName) ||
+    (path !== '' && !path.split('/').every(isKeySegment))
+  ) {
     throw new InputError(
       input,
       'must be an s3:// URL of a valid bucket, such as s3://my-athena-results/cloudtrail/',
@@ -151,7 +168,11 @@ export function s3Location(input: string, value: string): string {
 
 export function oneOf<T extends string>(input: string, value: string, allowed: readonly T[]): T {
   if (!(allowed as readonly string[]).includes(value)) {
-    throw new InputError(input, `must be one of ${allowed.map((item) => `'${item}'`).join(', ')}`, value)
+    throw new InputError(
+      input,
+      `must be one of ${allowed.map((item) => `'${item}'`).join(', ')}`,
+      value
+    )
   }
   return value as T
 }

@@ -3,7 +3,13 @@ import { csvDocument } from './csv.js'
 import { Tally, type Counted } from './tally.js'
 
 /** The recipe's columns, as Athena names them in its result. */
-export const EVENTS_HEADER = ['awsregion', 'eventsource', 'eventname', 'eventtime', 'count'] as const
+export const EVENTS_HEADER = [
+  'awsregion',
+  'eventsource',
+  'eventname',
+  'eventtime',
+  'count'
+] as const
 
 /** Everything a run reports, computed in one pass over the aggregate. */
 export interface Reports {

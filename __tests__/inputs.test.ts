@@ -1,0 +1,210 @@
+import { describe, expect, it } from 'vitest'
+import { DEFAULTS, Input, parseInputs, type Inputs } from '../src/inputs.js'
+
+const NOW = new Date('2026-11-23T08:30:00Z')
+
+function parse(given: Partial<Record<Input, string>>): Inputs {
+  // As the runner does: every input present, with action.yml's default when not set.
+  const all = { ...DEFAULTS, bucket: 'trail-logs', account: '111122223333', ...given }
+  return parseInputs((input) => all[input], NOW)
+}
+
+function errorOf(given: Partial<Record<Input, string>>): string {
+  try {
+    parse(given)
+  } catch (error) {
+    return (error as Error).message
+  }
+  throw new Error('expected the inputs to be refused')
+}
+
+describe('parseInputs', () => {
+  it('applies every default', () => {
+    expect(parse({})).toEqual({
+      bucket: 'trail-logs',
+      prefix: '',
+      accounts: ['111122223333'],
+      organizationId: '',
+      window: { start: '2026-11-22', end: '2026-11-22' },
+      regions: undefined,
+      engine: 'athena',
+      logsDir: '',
+      dayBoundary: 'event-time',
+      dedupe: true,
+      database: 'default',
+      table: 'cloudtrail_logs',
+      catalog: 'AwsDataCatalog',
+      workgroup: 'primary',
+      outputLocation: '',
+      partitioning: 'projection',
+      top: 10,
+      artifactName: 'cloudtrail-report-2026-11-22',
+      retentionDays: undefined,
+      queryTimeoutMinutes: 30,
+      onBadFile: 'fail'
+    })
+  })
+
+  it('reads lists, ranges and numbers', () => {
+    const inputs = parse({
+      account: ' 111122223333, 444455556666 ,111122223333,',
+      regions: 'us-east-1,eu-west-3, ap-southeast-2',
+      date: '2026-10-30..2026-11-02',
+      prefix: '/org/trails/',
+      'organization-id': 'o-abcdef1234',
+      'output-location': 's3://athena-results/cloudtrail',
+      top: '25',
+      dedupe: 'False',
+      'retention-days': '7',
+      'artifact-name': 'report-{account}-{date}'
+    })
+    expect(inputs.accounts).toEqual(['111122223333', '444455556666'])
+    expect(inputs.regions).toEqual(['us-east-1', 'eu-west-3', 'ap-southeast-2'])
+    expect(inputs.window).toEqual({ start: '2026-10-30', end: '2026-11-02' })
+    expect(inputs.prefix).toBe('org/trails')
+    expect(inputs.organizationId).toBe('o-abcdef1234')
+    expect(inputs.outputLocation).toBe('s3://athena-results/cloudtrail/')
+    expect(inputs.top).toBe(25)
+    expect(inputs.dedupe).toBe(false)
+    expect(inputs.retentionDays).toBe(7)
+    expect(inputs.artifactName).toBe('report-111122223333_444455556666-2026-10-30..2026-11-02')
+  })
+
+  it('skips the artifact when its name is set empty', () => {
+    expect(parse({ 'artifact-name': '' }).artifactName).toBe('')
+  })
+
+  it('needs no bucket when the local engine reads a directory', () => {
+    const inputs = parse({ bucket: '', engine: 'local', 'logs-dir': './logs' })
+    expect(inputs.bucket).toBe('')
+    expect(inputs.logsDir).toBe('./logs')
+  })
+
+  it.each([
+    [{ bucket: '' }, "Input 'bucket' is required: the S3 bucket the trail writes to"],
+    [
+      { account: '' },
+      "Input 'account' is required: a 12-digit AWS account id, or a comma-separated list"
+    ],
+    [{ account: '1234' }, `Input 'account' must be 12-digit AWS account ids; got "1234"`],
+    [
+      { date: '2026-02-30' },
+      `Input 'date' must be a date YYYY-MM-DD or an inclusive range YYYY-MM-DD..YYYY-MM-DD; got "2026-02-30"`
+    ],
+    [
+      { date: '2026-11-05..2026-11-01' },
+      `Input 'date' must not be a reversed range; got "2026-11-05..2026-11-01"`
+    ],
+    [
+      { date: '2026-01-01..2026-04-04' },
+      `Input 'date' must not span more than 93 days; got "2026-01-01..2026-04-04"`
+    ],
+    [
+      { date: '2026-11-24' },
+      `Input 'date' must not be after today (2026-11-23, UTC); got "2026-11-24"`
+    ],
+    [{ top: '0' }, `Input 'top' must be a whole number from 1 to 1000; got "0"`],
+    [{ top: '2.5' }, `Input 'top' must be a whole number from 1 to 1000; got "2.5"`],
+    [
+      { 'query-timeout-minutes': '241' },
+      `Input 'query-timeout-minutes' must be a whole number from 1 to 240; got "241"`
+    ],
+    [
+      { 'retention-days': '91' },
+      `Input 'retention-days' must be a whole number from 1 to 90; got "91"`
+    ],
+    [{ dedupe: 'yes' }, `Input 'dedupe' must be a boolean: 'true' or 'false'; got "yes"`],
+    [{ engine: 'Athena' }, `Input 'engine' must be one of 'athena', 'local'; got "Athena"`],
+    [
+      { 'day-boundary': 'midnight' },
+      `Input 'day-boundary' must be one of 'event-time', 'delivery'; got "midnight"`
+    ],
+    [
+      { partitioning: 'auto' },
+      `Input 'partitioning' must be one of 'projection', 'manual'; got "auto"`
+    ],
+    [
+      { 'on-bad-file': 'ignore' },
+      `Input 'on-bad-file' must be one of 'fail', 'skip'; got "ignore"`
+    ],
+    [
+      { 'logs-dir': './logs' },
+      "Input 'logs-dir' is only read by the local engine: set 'engine: local' to use it"
+    ],
+    [
+      { 'artifact-name': 'report/{date}' },
+      `Input 'artifact-name' must not contain any of " : < > | * ? \\ / or a line break; got "report/{date}"`
+    ]
+  ])('refuses %j', (given, message) => {
+    expect(errorOf(given)).toBe(message)
+  })
+})
+
+/** Values that would change the meaning of SQL, an S3 key or a URL if they got through. */
+const HOSTILE = [
+  "x' OR '1'='1",
+  'x"; DROP TABLE cloudtrail_logs; --',
+  'x\nSELECT 1',
+  'x`y`',
+  "x'",
+  '../other',
+  'x\u0000',
+  'x y',
+  '${account}'
+]
+
+describe('every input that reaches SQL or S3 keys refuses injection', () => {
+  const rules: [Input, string][] = [
+    [Input.Bucket, 'must be an S3 bucket name'],
+    [Input.Prefix, "must be S3 key segments of letters, digits and !_.*()- joined by '/'"],
+    [Input.Account, 'must be 12-digit AWS account ids'],
+    [Input.OrganizationId, "must be an AWS Organizations id: 'o-'"],
+    [Input.Regions, 'must be AWS region names such as us-east-1'],
+    [Input.Database, 'must be a lowercase identifier'],
+    [Input.Table, 'must be a lowercase identifier'],
+    [Input.Catalog, 'must be a data catalog name'],
+    [Input.Workgroup, 'must be an Athena workgroup name'],
+    [Input.OutputLocation, 'must be an s3:// URL of a valid bucket'],
+    [Input.Date, 'must be a date YYYY-MM-DD']
+  ]
+  for (const [input, rule] of rules) {
+    it.each(HOSTILE)(`${input}: %j`, (value) => {
+      const message = errorOf({
+        [input]: input === Input.OutputLocation ? `s3://b${value}` : value
+      })
+      expect(message.startsWith(`Input '${input}' ${rule}`)).toBe(true)
+    })
+  }
+
+  it('refuses a list with one hostile item among good ones', () => {
+    expect(errorOf({ regions: "us-east-1,eu-west-1') OR (1=1" })).toBe(
+      `Input 'regions' must be AWS region names such as us-east-1; got "eu-west-1') OR (1=1"`
+    )
+  })
+
+  it('refuses S3 bucket names the naming rules forbid', () => {
+    for (const bucket of [
+      'ab',
+      'Trail-Logs',
+      'trail..logs',
+      '192.168.1.1',
+      'xn--trail',
+      'logs-',
+      'a'.repeat(64)
+    ]) {
+      expect(errorOf({ bucket })).toMatch(/^Input 'bucket' must be an S3 bucket name/)
+    }
+  })
+
+  it('refuses dot segments in a prefix', () => {
+    for (const prefix of ['a/../b', './a', 'a//b', 'a/.']) {
+      expect(errorOf({ prefix })).toMatch(/^Input 'prefix' must be S3 key segments/)
+    }
+  })
+
+  it('cuts a long bad value short in the message', () => {
+    expect(errorOf({ table: 'T'.repeat(200) })).toBe(
+      `Input 'table' must be a lowercase identifier: a letter or _, then letters, digits or _; got "${'T'.repeat(80)}…"`
+    )
+  })
+})

@@ -1,0 +1,119 @@
+import { resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { createAwsClients, type AwsClients } from './aws.js'
+import { DEFAULTS, Input, parseInputs } from './inputs.js'
+import type { Log } from './log.js'
+import { makePlan } from './plan.js'
+import { makeReport } from './report.js'
+import { coldRunStatements } from './sql.js'
+import { InputError } from './validation.js'
+
+/** Options the CLI has beyond the action's inputs. */
+const CLI_ONLY = {
+  out: { type: 'string', default: 'cloudtrail-report' },
+  'print-sql': { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false }
+} as const
+
+const inputOptions = Object.fromEntries(
+  Object.values(Input).map((input) => [input, { type: 'string' as const }])
+) as Record<Input, { type: 'string' }>
+
+const EXIT_FAILURE = 1
+const EXIT_USAGE = 2
+
+function usage(): string {
+  const lines = Object.values(Input).map((input) => {
+    const fallback = DEFAULTS[input] === '' ? '' : ` (default: ${DEFAULTS[input]})`
+    return `  --${input} VALUE${fallback}`
+  })
+  return [
+    'Usage: cloudtrail-athena-report --bucket B --account A [--date D] [options]',
+    '       cloudtrail-athena-report --engine local --logs-dir DIR --account A [options]',
+    '',
+    'Options (the action inputs, in --kebab-case):',
+    ...lines,
+    '  --out DIR (default: cloudtrail-report)   where the report files are written',
+    '  --print-sql        print the Athena statements a cold run issues, and exit (needs --regions)',
+    '  -h, --help         show this help',
+    '',
+    'The summary goes to stdout, progress to stderr. Exit code 1 on failure, 2 on bad arguments.'
+  ].join('\n')
+}
+
+const stderrLog: Log = {
+  info: (message) => process.stderr.write(`${message}\n`),
+  warning: (message) => process.stderr.write(`warning: ${message}\n`),
+  debug: (message) => {
+    if (process.env.RUNNER_DEBUG === '1') process.stderr.write(`debug: ${message}\n`)
+  },
+  group: async (name, work) => {
+    process.stderr.write(`${name}\n`)
+    return work()
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  let values
+  try {
+    values = parseArgs({
+      args: argv,
+      options: { ...inputOptions, ...CLI_ONLY },
+      allowPositionals: false,
+      strict: true
+    }).values
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${usage()}\n`)
+    return EXIT_USAGE
+  }
+  if (values.help) {
+    process.stdout.write(`${usage()}\n`)
+    return 0
+  }
+  const option = (input: Input): string => {
+    const value = values[input]
+    return typeof value === 'string' ? value : DEFAULTS[input]
+  }
+
+  try {
+    // An option not given takes the action's default, the artifact name included (the CLI uploads
+    // no artifact, but the name is validated the same way).
+    const inputs = parseInputs(option, new Date())
+    if (values['print-sql']) {
+      if (inputs.regions === undefined) {
+        throw new InputError(Input.Regions, 'is required with --print-sql, which makes no AWS call')
+      }
+      for (const statement of coldRunStatements(makePlan(inputs, inputs.regions))) {
+        process.stdout.write(`${statement};\n\n`)
+      }
+      return 0
+    }
+
+    const cancel = new AbortController()
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.once(signal, () => cancel.abort(new Error(`Cancelled by ${signal}`)))
+    }
+    let clients: AwsClients | undefined
+    const report = await makeReport(inputs, {
+      log: stderrLog,
+      aws: () =>
+        (clients ??= createAwsClients({
+          customEndpoint: Boolean(process.env.AWS_ENDPOINT_URL || process.env.AWS_ENDPOINT_URL_S3)
+        })),
+      reportDir: resolve(values.out),
+      signal: cancel.signal
+    })
+    process.stdout.write(report.markdown)
+    process.stderr.write(`\nReport written to ${report.reportDir} (events: ${report.csvPath})\n`)
+    return 0
+  } catch (error) {
+    if (error instanceof InputError) {
+      process.stderr.write(`error: --${error.input} ${error.detail}\n`)
+      return EXIT_USAGE
+    }
+    process.stderr.write(`error: ${(error as Error).message}\n`)
+    return EXIT_FAILURE
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2))
