@@ -38,8 +38,11 @@ describe('parseInputs', () => {
       outputLocation: '',
       partitioning: 'projection',
       top: 10,
+      failOn: [],
       artifactName: 'cloudtrail-report-2026-11-22',
       retentionDays: undefined,
+      commentOnPr: false,
+      githubToken: '',
       queryTimeoutMinutes: 30,
       onBadFile: 'fail'
     })
@@ -68,6 +71,12 @@ describe('parseInputs', () => {
     expect(inputs.dedupe).toBe(false)
     expect(inputs.retentionDays).toBe(7)
     expect(inputs.artifactName).toBe('report-111122223333_444455556666-2026-10-30..2026-11-02')
+  })
+
+  it('reads fail-on flags, event names and service:event names', () => {
+    expect(
+      parse({ 'fail-on': 'root-activity, StopLogging,iam.amazonaws.com:CreateAccessKey' }).failOn
+    ).toEqual(['root-activity', 'StopLogging', 'iam.amazonaws.com:CreateAccessKey'])
   })
 
   it('skips the artifact when its name is set empty', () => {
@@ -126,6 +135,18 @@ describe('parseInputs', () => {
     [
       { 'on-bad-file': 'ignore' },
       `Input 'on-bad-file' must be one of 'fail', 'skip'; got "ignore"`
+    ],
+    [
+      { 'fail-on': 'root-activty' },
+      `Input 'fail-on' names an unknown flag; the flags are root-activity, cloudtrail-changes, console-login-without-mfa, iam-policy-changes, kms-key-disabled-or-deleted, s3-bucket-policy-changes, config-changes, security-group-changes, nacl-changes, network-gateway-changes, route-table-changes, vpc-changes, console-login-failures, unauthorized-calls; got "root-activty"`
+    ],
+    [
+      { 'fail-on': 'iam:CreateAccessKey' },
+      `Input 'fail-on' must list flag names, event names such as StopLogging, or service:event such as iam.amazonaws.com:CreateAccessKey; got "iam:CreateAccessKey"`
+    ],
+    [
+      { 'comment-on-pr': 'on' },
+      `Input 'comment-on-pr' must be a boolean: 'true' or 'false'; got "on"`
     ],
     [
       { 'logs-dir': './logs' },

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { createAwsClients, type AwsClients } from './aws.js'
+import { failOnMessage } from './fail-on.js'
 import { DEFAULTS, Input, parseInputs } from './inputs.js'
 import type { Log } from './log.js'
 import { makePlan } from './plan.js'
@@ -105,6 +106,11 @@ async function main(argv: string[]): Promise<number> {
     })
     process.stdout.write(report.markdown)
     process.stderr.write(`\nReport written to ${report.reportDir} (events: ${report.csvPath})\n`)
+    const failOn = report.run.failOn
+    if (failOn !== undefined && failOn.flagged > 0) {
+      process.stderr.write(`error: ${failOnMessage(failOn)}\n`)
+      return EXIT_FAILURE
+    }
     return 0
   } catch (error) {
     if (error instanceof InputError) {

@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { context } from '@actions/github'
 import { tmpdir } from 'node:os'
 import { createAwsClients, type AwsClients } from './aws.js'
 import { run } from './main.js'
@@ -11,6 +12,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => cancel.abort(new Error(`Cancelled by ${signal}`)))
 }
 
+const pullNumber = context.payload.pull_request?.number
 let clients: AwsClients | undefined
 await run({
   read: (input) => core.getInput(input),
@@ -20,6 +22,16 @@ await run({
     ACTIONS_RUNTIME_TOKEN && GITHUB_REPOSITORY && GITHUB_RUN_ID
       ? `${GITHUB_SERVER_URL ?? 'https://github.com'}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}`
       : undefined,
+  pullRequest:
+    pullNumber === undefined || GITHUB_REPOSITORY === undefined
+      ? undefined
+      : {
+          apiUrl: context.apiUrl,
+          owner: context.repo.owner,
+          repo: context.repo.repo,
+          number: pullNumber,
+          key: `${context.workflow}/${context.job}`
+        },
   aws: () =>
     (clients ??= createAwsClients({
       customEndpoint: Boolean(process.env.AWS_ENDPOINT_URL || process.env.AWS_ENDPOINT_URL_S3)

@@ -1,3 +1,4 @@
+import { FLAG_NAMES } from './flags.js'
 import * as rule from './validation.js'
 import { InputError } from './validation.js'
 import {
@@ -28,8 +29,11 @@ export enum Input {
   OutputLocation = 'output-location',
   Partitioning = 'partitioning',
   Top = 'top',
+  FailOn = 'fail-on',
   ArtifactName = 'artifact-name',
   RetentionDays = 'retention-days',
+  CommentOnPr = 'comment-on-pr',
+  GithubToken = 'github-token',
   QueryTimeoutMinutes = 'query-timeout-minutes',
   OnBadFile = 'on-bad-file'
 }
@@ -53,8 +57,11 @@ export const DEFAULTS: Readonly<Record<Input, string>> = {
   [Input.OutputLocation]: '',
   [Input.Partitioning]: 'projection',
   [Input.Top]: '10',
+  [Input.FailOn]: '',
   [Input.ArtifactName]: 'cloudtrail-report-{date}',
   [Input.RetentionDays]: '',
+  [Input.CommentOnPr]: 'false',
+  [Input.GithubToken]: '',
   [Input.QueryTimeoutMinutes]: '30',
   [Input.OnBadFile]: 'fail'
 }
@@ -82,9 +89,13 @@ export interface Inputs {
   readonly outputLocation: string
   readonly partitioning: Partitioning
   readonly top: number
+  /** Flag names, event names and `service:event` names that fail the run when they occur. */
+  readonly failOn: readonly string[]
   /** The artifact name with `{date}` and `{account}` filled in; `''` skips the upload. */
   readonly artifactName: string
   readonly retentionDays: number | undefined
+  readonly commentOnPr: boolean
+  readonly githubToken: string
   readonly queryTimeoutMinutes: number
   readonly onBadFile: OnBadFile
 }
@@ -144,11 +155,14 @@ export function parseInputs(read: (input: Input) => string, now: Date): Inputs {
       'manual'
     ] as const),
     top: rule.wholeNumber(Input.Top, value(Input.Top), 1, 1000),
+    failOn: rule.failOn(Input.FailOn, value(Input.FailOn), FLAG_NAMES),
     artifactName: artifactName(read(Input.ArtifactName), window, accounts),
     retentionDays:
       value(Input.RetentionDays) === ''
         ? undefined
         : rule.wholeNumber(Input.RetentionDays, value(Input.RetentionDays), 1, 90),
+    commentOnPr: rule.boolean(Input.CommentOnPr, value(Input.CommentOnPr)),
+    githubToken: read(Input.GithubToken).trim(),
     queryTimeoutMinutes: rule.wholeNumber(
       Input.QueryTimeoutMinutes,
       value(Input.QueryTimeoutMinutes),

@@ -1,10 +1,13 @@
 import * as core from '@actions/core'
 import { join } from 'node:path'
-import { uploadReportDir } from './artifact.js'
+import { uploadReportDir, type UploadedArtifact } from './artifact.js'
 import type { AwsClients } from './aws.js'
-import { parseInputs, type Input } from './inputs.js'
+import { failOnMessage } from './fail-on.js'
+import { parseInputs, type Input, type Inputs } from './inputs.js'
 import type { Log } from './log.js'
+import { COMMENT_LIMIT_BYTES, upsertComment, type PullRequestTarget } from './pr-comment.js'
 import { makeReport } from './report.js'
+import { renderSummary, SUMMARY_LIMIT_BYTES } from './summary.js'
 
 /** What the runner gives the action, gathered by `index.ts`. */
 export interface ActionEnvironment {
@@ -13,6 +16,8 @@ export interface ActionEnvironment {
   readonly runnerTemp: string
   /** `…/owner/repo/actions/runs/ID`, or `undefined` outside GitHub Actions (no artifact upload). */
   readonly runUrl: string | undefined
+  /** The pull request of a `pull_request` event, without the token (that is an input). */
+  readonly pullRequest: Omit<PullRequestTarget, 'token'> | undefined
   readonly aws: () => AwsClients
   readonly signal: AbortSignal
 }
@@ -28,6 +33,7 @@ const actionLog: Log = {
 export async function run(environment: ActionEnvironment): Promise<void> {
   try {
     const inputs = parseInputs(environment.read, environment.now)
+    if (inputs.githubToken !== '') core.setSecret(inputs.githubToken)
     const report = await makeReport(inputs, {
       log: actionLog,
       aws: environment.aws,
@@ -35,29 +41,55 @@ export async function run(environment: ActionEnvironment): Promise<void> {
       signal: environment.signal
     })
 
-    await core.summary.addRaw(report.markdown).write()
     core.setOutput('csv-path', report.csvPath)
     core.setOutput('report-dir', report.reportDir)
     core.setOutput('total-events', report.reports.totalEvents)
     core.setOutput('query-execution-id', report.scan.queryExecutionId ?? '')
     core.setOutput('data-scanned-bytes', report.scan.dataScannedBytes ?? 0)
+    core.setOutput('flagged', report.run.failOn?.flagged ?? 0)
 
-    if (inputs.artifactName === '') {
-      core.info("Artifact upload skipped: 'artifact-name' is empty")
-    } else if (environment.runUrl === undefined) {
-      core.warning('Artifact upload skipped: not running inside GitHub Actions')
-    } else {
-      const artifact = await uploadReportDir(
-        inputs.artifactName,
-        report.reportDir,
-        inputs.retentionDays,
-        environment.runUrl
-      )
-      core.setOutput('artifact-id', artifact.id)
-      core.setOutput('artifact-url', artifact.url)
-      core.info(`Uploaded artifact '${inputs.artifactName}': ${artifact.url}`)
+    const artifact = await upload(inputs, report.reportDir, environment.runUrl)
+    const run = { ...report.run, artifactUrl: artifact?.url }
+    await core.summary.addRaw(renderSummary(run, report.reports, SUMMARY_LIMIT_BYTES)).write()
+    if (inputs.commentOnPr) {
+      if (environment.pullRequest === undefined) {
+        core.warning("'comment-on-pr' is set, but this run is not for a pull request: no comment")
+      } else {
+        const body = renderSummary(run, report.reports, COMMENT_LIMIT_BYTES)
+        const target = { ...environment.pullRequest, token: inputs.githubToken }
+        await upsertComment(target, body, actionLog)
+      }
+    }
+
+    if (report.run.failOn !== undefined && report.run.failOn.flagged > 0) {
+      core.setFailed(failOnMessage(report.run.failOn))
     }
   } catch (error) {
     core.setFailed(error instanceof Error ? error.message : String(error))
   }
+}
+
+async function upload(
+  inputs: Inputs,
+  reportDir: string,
+  runUrl: string | undefined
+): Promise<UploadedArtifact | undefined> {
+  if (inputs.artifactName === '') {
+    core.info("Artifact upload skipped: 'artifact-name' is empty")
+    return undefined
+  }
+  if (runUrl === undefined) {
+    core.warning('Artifact upload skipped: not running inside GitHub Actions')
+    return undefined
+  }
+  const artifact = await uploadReportDir(
+    inputs.artifactName,
+    reportDir,
+    inputs.retentionDays,
+    runUrl
+  )
+  core.setOutput('artifact-id', artifact.id)
+  core.setOutput('artifact-url', artifact.url)
+  core.info(`Uploaded artifact '${inputs.artifactName}': ${artifact.url}`)
+  return artifact
 }

@@ -9,7 +9,8 @@ import { makePlan, type Plan } from './plan.js'
 import { describeRegions } from './regions.js'
 import { buildReports, reportFiles, type Reports } from './reports/index.js'
 import type { Scan } from './scan.js'
-import { renderSummary } from './summary.js'
+import { evaluateFailOn } from './fail-on.js'
+import { renderSummary, SUMMARY_LIMIT_BYTES, type RunInfo } from './summary.js'
 
 export interface ReportContext {
   readonly log: Log
@@ -25,6 +26,8 @@ export interface Report {
   readonly plan: Plan
   readonly scan: Scan
   readonly reports: Reports
+  /** What the summary says of the run; render it again to add links known later. */
+  readonly run: RunInfo
   readonly reportDir: string
   readonly csvPath: string
   readonly summaryPath: string
@@ -47,20 +50,21 @@ export async function makeReport(inputs: Inputs, context: ReportContext): Promis
         })
   const reports = await buildReports(scan.rows)
 
-  const markdown = renderSummary(
-    {
-      window: plan.window,
-      dayBoundary: plan.dayBoundary,
-      accounts: plan.accounts,
-      regions: plan.regions,
-      engine: plan.engine,
-      top: inputs.top,
-      queryExecutionId: scan.queryExecutionId,
-      dataScannedBytes: scan.dataScannedBytes,
-      filesRead: scan.filesRead
-    },
-    reports
-  )
+  const run: RunInfo = {
+    window: plan.window,
+    dayBoundary: plan.dayBoundary,
+    accounts: plan.accounts,
+    regions: plan.regions,
+    engine: plan.engine,
+    top: inputs.top,
+    queryExecutionId: scan.queryExecutionId,
+    dataScannedBytes: scan.dataScannedBytes,
+    athenaRegion: scan.athenaRegion,
+    filesRead: scan.filesRead,
+    skippedFiles: scan.skippedFiles,
+    failOn: inputs.failOn.length > 0 ? evaluateFailOn(inputs.failOn, reports.calls) : undefined
+  }
+  const markdown = renderSummary(run, reports, SUMMARY_LIMIT_BYTES)
   await mkdir(context.reportDir, { recursive: true })
   const files = { ...reportFiles(reports), 'summary.md': markdown }
   for (const [name, content] of Object.entries(files)) {
@@ -70,6 +74,7 @@ export async function makeReport(inputs: Inputs, context: ReportContext): Promis
     plan,
     scan,
     reports,
+    run,
     reportDir: context.reportDir,
     csvPath: join(context.reportDir, 'events.csv'),
     summaryPath: join(context.reportDir, 'summary.md'),

@@ -11,6 +11,8 @@ export interface Scan {
   readonly rows: Aggregate
   readonly queryExecutionId?: string
   readonly dataScannedBytes?: number
+  /** The region the query ran in, for a link to it in the Athena console. */
+  readonly athenaRegion?: string
   readonly filesRead?: number
   readonly skippedFiles?: readonly SkippedFile[]
 }

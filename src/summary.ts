@@ -1,7 +1,9 @@
 import { queryCostUsd } from './cost.js'
+import { failOnMessage, type FailOnResult } from './fail-on.js'
 import { escapeText, formatBytes, formatCount, table } from './markdown.js'
-import type { Reports } from './reports/index.js'
+import type { PrincipalActivity, Reports } from './reports/index.js'
 import type { Counted } from './reports/tally.js'
+import type { SkippedFile } from './scan.js'
 import { windowLabel, type DayBoundary, type Window } from './window.js'
 
 /** What the summary says about the run itself, beside the reports. */
@@ -15,36 +17,86 @@ export interface RunInfo {
   /** Athena only. */
   readonly queryExecutionId?: string
   readonly dataScannedBytes?: number
+  /** The region Athena ran in, for the console link. */
+  readonly athenaRegion?: string
   /** Local engine only. */
   readonly filesRead?: number
+  readonly skippedFiles?: readonly SkippedFile[]
+  /** Given when `fail-on` is set. */
+  readonly failOn?: FailOnResult
+  readonly artifactUrl?: string
 }
 
-export function renderSummary(run: RunInfo, reports: Reports): string {
+/**
+ * GitHub refuses a step summary over 1 MiB; keep a margin for what other steps of the job add.
+ * https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-commands#step-isolation-and-limits
+ */
+export const SUMMARY_LIMIT_BYTES = 1_000_000
+/** A single value longer than this is cut: an ARN is at most 2,048 characters, and unreadable. */
+const CELL_LIMIT = 200
+
+/**
+ * The job summary (or PR comment) as markdown. Over `limitBytes`, the tables are cut (each says
+ * how many rows it left out, which the CSVs hold) until it fits.
+ */
+export function renderSummary(run: RunInfo, reports: Reports, limitBytes: number): string {
+  let rows = run.top
+  for (;;) {
+    const markdown = render(run, reports, rows)
+    if (Buffer.byteLength(markdown) <= limitBytes || rows === 1) return markdown
+    rows = Math.max(1, Math.floor(rows / 2))
+  }
+}
+
+function render(run: RunInfo, reports: Reports, rows: number): string {
   const sections = [
-    `## CloudTrail activity, ${escapeText(windowLabel(run.window))}\n`,
+    `## CloudTrail activity, ${windowLabel(run.window)}\n`,
     headline(run, reports),
-    topTable(
-      `Top events`,
+    failOnSection(run.failOn),
+    section(
+      '🚩 Flagged activity',
+      ['Flag', 'Account', 'Region', 'Event source', 'Event name', 'Principal', 'Events'],
+      countedRows(reports.flags),
+      rows
+    ),
+    section(
+      'Top events',
       ['Region', 'Event source', 'Event name', 'Date', 'Events'],
-      reports.events,
-      run.top
+      countedRows(reports.events),
+      rows
+    ),
+    section(
+      'Top principals',
+      ['Identity type', 'Principal', 'Events', 'Errors', 'Distinct calls'],
+      reports.principals.map(principalRow),
+      rows,
+      { numeric: 3 }
+    ),
+    section(
+      'Errors',
+      ['Event source', 'Event name', 'Error code', 'Events'],
+      countedRows(reports.errors),
+      rows
     ),
     // A few dozen at most, and no CSV holds them: always all of them.
-    topTable('Regions', ['Region', 'Events'], reports.regions, reports.regions.length)
+    section('Regions', ['Region', 'Events'], countedRows(reports.regions), reports.regions.length),
+    chart(reports),
+    skippedSection(run.skippedFiles ?? [], rows)
   ]
-  return sections.filter((section) => section !== '').join('\n')
+  return sections.filter((text) => text !== '').join('\n')
 }
 
 function headline(run: RunInfo, reports: Reports): string {
   const rows: [string, string][] = [
     [
       'Window',
-      `${escapeText(windowLabel(run.window))} UTC, ${run.dayBoundary === 'event-time' ? 'by event time' : 'by delivery folder'}`
+      `${windowLabel(run.window)} UTC, ${run.dayBoundary === 'event-time' ? 'by event time' : 'by delivery folder'}`
     ],
     ['Accounts', run.accounts.map(escapeText).join(', ')],
     ['Regions', `${run.regions.length}: ${run.regions.map(escapeText).join(', ')}`],
     ['Total events', formatCount(reports.totalEvents)]
   ]
+  if (run.failOn !== undefined) rows.push(['Flagged (fail-on)', formatCount(run.failOn.flagged)])
   if (run.dataScannedBytes !== undefined) {
     rows.push([
       'Data scanned',
@@ -52,26 +104,100 @@ function headline(run: RunInfo, reports: Reports): string {
     ])
   }
   if (run.queryExecutionId !== undefined) {
-    rows.push(['Athena query', `\`${run.queryExecutionId.replace(/`/g, '')}\``])
+    const id = escapeText(run.queryExecutionId)
+    rows.push([
+      'Athena query',
+      run.athenaRegion === undefined
+        ? id
+        : `[${id}](${consoleUrl(run.athenaRegion, run.queryExecutionId)})`
+    ])
   }
   if (run.filesRead !== undefined) rows.push(['Log files read', formatCount(run.filesRead)])
+  if (run.skippedFiles !== undefined && run.skippedFiles.length > 0) {
+    rows.push(['Log files skipped', `${formatCount(run.skippedFiles.length)} (listed below)`])
+  }
+  if (run.artifactUrl !== undefined) {
+    rows.push(['Report files', `[artifact](${encodeURI(run.artifactUrl)})`])
+  }
   return table(['', ''], rows)
 }
 
-function topTable(
+function consoleUrl(region: string, queryExecutionId: string): string {
+  return `https://${region}.console.aws.amazon.com/athena/home?region=${region}#/query-editor/history/${encodeURIComponent(queryExecutionId)}`
+}
+
+function failOnSection(result: FailOnResult | undefined): string {
+  if (result === undefined || result.flagged === 0) return ''
+  return `> [!CAUTION]\n> ${escapeText(failOnMessage(result))}\n`
+}
+
+function cell(value: string): string {
+  return escapeText(value.length > CELL_LIMIT ? `${value.slice(0, CELL_LIMIT)}…` : value)
+}
+
+function countedRows(counted: readonly Counted[]): string[][] {
+  return counted.map(({ key, count }) => [...key.map(cell), formatCount(count)])
+}
+
+function principalRow(activity: PrincipalActivity): string[] {
+  return [
+    cell(activity.identitytype),
+    cell(activity.principal),
+    formatCount(activity.events),
+    formatCount(activity.errors),
+    formatCount(activity.eventnames)
+  ]
+}
+
+interface SectionOptions {
+  /** How many columns, from the right, hold numbers (right-aligned). */
+  readonly numeric?: number
+  /** Where the rows left out can be found. */
+  readonly rest?: string
+}
+
+function section(
   title: string,
   header: readonly string[],
-  counted: readonly Counted[],
-  top: number
+  rows: string[][],
+  top: number,
+  { numeric = 1, rest = 'in the CSV' }: SectionOptions = {}
 ): string {
-  if (counted.length === 0) return ''
-  const shown = counted.slice(0, top)
-  const rows = shown.map(({ key, count }) => [...key.map(escapeText), formatCount(count)])
-  const align = header.map((_, i) => (i === header.length - 1 ? 'right' : 'left') as const)
-  const left = counted.length - shown.length
+  if (rows.length === 0) return ''
+  const shown = rows.slice(0, top)
+  const align = header.map((_, i): 'left' | 'right' =>
+    i >= header.length - numeric ? 'right' : 'left'
+  )
+  const left = rows.length - shown.length
   const more =
-    left === 0
-      ? ''
-      : `\n${formatCount(left)} more ${left === 1 ? 'row is' : 'rows are'} in the CSV.\n`
-  return `### ${title}\n\n${table(header, rows, align)}${more}`
+    left === 0 ? '' : `\n${formatCount(left)} more ${left === 1 ? 'row is' : 'rows are'} ${rest}.\n`
+  return `### ${title}\n\n${table(header, shown, align)}${more}`
+}
+
+/** Events per day over a range; per service (the ten largest) for a single day. */
+function chart(reports: Reports): string {
+  if (reports.totalEvents === 0) return ''
+  if (reports.days.length > 1) {
+    const days = reports.days.map(({ key }) => `"${mermaidLabel(key[0] ?? '')}"`).join(', ')
+    const counts = reports.days.map(({ count }) => count).join(', ')
+    return `### Events per day\n\n\`\`\`mermaid\nxychart-beta\n  x-axis [${days}]\n  y-axis "Events"\n  bar [${counts}]\n\`\`\`\n`
+  }
+  const slices = reports.services
+    .slice(0, 10)
+    .map(({ key, count }) => `  "${mermaidLabel(key[0] ?? '')}" : ${count}\n`)
+    .join('')
+  return `### Events per service\n\n\`\`\`mermaid\npie showData\n${slices}\`\`\`\n`
+}
+
+/** Mermaid has no escape inside a quoted label: drop what could end it or the code block. */
+function mermaidLabel(value: string): string {
+  return value.replace(/["`\r\n<>#;]/g, '').slice(0, 60) || '(none)'
+}
+
+function skippedSection(skipped: readonly SkippedFile[], top: number): string {
+  const rows = skipped.map((file) => [cell(file.path), cell(file.reason)])
+  return section('Skipped log files', ['File', 'Reason'], rows, top, {
+    numeric: 0,
+    rest: 'in the run log'
+  })
 }

@@ -190,3 +190,32 @@ export function wholeNumber(input: string, value: string, min: number, max: numb
   }
   return Number(value)
 }
+
+const EVENT_NAME = /^[A-Z][A-Za-z0-9_]{1,127}$/
+const SOURCE_AND_EVENT = /^[a-z0-9][a-z0-9.-]*\.amazonaws\.com:[A-Z][A-Za-z0-9_]{1,127}$/
+
+/**
+ * `fail-on` items: audit flag names (kebab-case), event names (`StopLogging`) or a service and an
+ * event name (`iam.amazonaws.com:CreateAccessKey`). A kebab-case word that names no flag is a typo,
+ * refused rather than silently never matching.
+ */
+export function failOn(input: string, value: string, flagNames: readonly string[]): string[] {
+  const items = list(value)
+  for (const item of items) {
+    if (/^[a-z0-9-]+$/.test(item) && !flagNames.includes(item)) {
+      throw new InputError(
+        input,
+        `names an unknown flag; the flags are ${flagNames.join(', ')}`,
+        item
+      )
+    }
+    if (!flagNames.includes(item) && !EVENT_NAME.test(item) && !SOURCE_AND_EVENT.test(item)) {
+      throw new InputError(
+        input,
+        'must list flag names, event names such as StopLogging, or service:event such as iam.amazonaws.com:CreateAccessKey',
+        item
+      )
+    }
+  }
+  return items
+}
