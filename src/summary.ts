@@ -1,8 +1,9 @@
 import { queryCostUsd } from './cost.js'
+import { FLAG_NAMES } from './flags.js'
 import { failOnMessage, type FailOnResult } from './fail-on.js'
 import { escapeText, formatBytes, formatCount, table } from './markdown.js'
 import type { PrincipalActivity, Reports } from './reports/index.js'
-import type { Counted } from './reports/tally.js'
+import { byCountThenKey, type Counted } from './reports/tally.js'
 import type { SkippedFile } from './scan.js'
 import { windowLabel, type DayBoundary, type Window } from './window.js'
 
@@ -56,7 +57,7 @@ function render(run: RunInfo, reports: Reports, rows: number): string {
     section(
       '🚩 Flagged activity',
       ['Flag', 'Account', 'Region', 'Event source', 'Event name', 'Principal', 'Events'],
-      countedRows(reports.flags),
+      countedRows([...reports.flags].sort(bySeverity)),
       rows
     ),
     section(
@@ -129,6 +130,12 @@ function consoleUrl(region: string, queryExecutionId: string): string {
 function failOnSection(result: FailOnResult | undefined): string {
   if (result === undefined || result.flagged === 0) return ''
   return `> [!CAUTION]\n> ${escapeText(failOnMessage(result))}\n`
+}
+
+/** Most severe flag first; within a flag, the CSV's order. */
+function bySeverity(a: Counted, b: Counted): number {
+  const rank = (counted: Counted): number => FLAG_NAMES.indexOf(counted.key[0] ?? '')
+  return rank(a) - rank(b) || byCountThenKey(a, b)
 }
 
 function cell(value: string): string {
