@@ -1,0 +1,29 @@
+import type { Plan } from '../src/plan.js'
+import { folderDays } from '../src/window.js'
+
+/**
+ * A plan for the Athena engine: one account, two regions, one day by event time, projection.
+ * `folderDays` follows the window and day boundary given, as `makePlan` computes it.
+ */
+export function athenaPlan(overrides: Partial<Plan> = {}): Plan {
+  const window = overrides.window ?? { start: '2024-03-10', end: '2024-03-10' }
+  const dayBoundary = overrides.dayBoundary ?? 'event-time'
+  return {
+    engine: 'athena',
+    layout: { bucket: 'trail-logs', prefix: '', organizationId: '' },
+    logsDir: '',
+    accounts: ['111122223333'],
+    regions: ['eu-west-1', 'us-east-1'],
+    window,
+    dayBoundary,
+    folderDays: folderDays(window, dayBoundary),
+    dedupe: true,
+    table: { catalog: 'AwsDataCatalog', database: 'default', table: 'cloudtrail_logs' },
+    partitioning: 'projection',
+    workgroup: 'primary',
+    outputLocation: 's3://athena-results/cloudtrail/',
+    queryTimeoutMs: 30 * 60_000,
+    onBadFile: 'fail',
+    ...overrides
+  }
+}

@@ -1,0 +1,456 @@
+import { GetQueryExecutionCommand, AthenaClient } from '@aws-sdk/client-athena'
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
+import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { gzipSync } from 'node:zlib'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { parse } from 'yaml'
+import { startMoto, type AthenaResult, type Moto } from '../__fixtures__/moto.js'
+import { Input, parseInputs } from '../src/inputs.js'
+import { makePlan, type Plan } from '../src/plan.js'
+import { coldRunStatements, createTableStatement, aggregationQuery } from '../src/sql.js'
+
+const ACTION = fileURLToPath(new URL('../dist/index.js', import.meta.url))
+const ACTION_YML = fileURLToPath(new URL('../action.yml', import.meta.url))
+const REGION = 'us-east-1'
+const ACCOUNT = '123456789012'
+const DAY = '2024-03-10'
+
+/** What moto answers to EC2 DescribeRegions, less the regions it marks not opted in. */
+const MOTO_REGIONS = [
+  'af-south-1',
+  'ap-northeast-1',
+  'ap-northeast-2',
+  'ap-northeast-3',
+  'ap-south-1',
+  'ap-southeast-1',
+  'ap-southeast-2',
+  'ap-southeast-3',
+  'ca-central-1',
+  'cn-north-1',
+  'cn-northwest-1',
+  'eu-central-1',
+  'eu-north-1',
+  'eu-south-1',
+  'eu-west-1',
+  'eu-west-2',
+  'eu-west-3',
+  'sa-east-1',
+  'us-east-1',
+  'us-east-2',
+  'us-gov-east-1',
+  'us-gov-west-1',
+  'us-west-1',
+  'us-west-2'
+]
+
+const AGGREGATE_HEADER = [
+  'account',
+  'region',
+  'eventsource',
+  'eventname',
+  'eventdate',
+  'errorcode',
+  'identitytype',
+  'principal',
+  'flag',
+  'events'
+]
+
+/** The aggregate Athena would compute; moto hands it out as the aggregation's result. */
+const AGGREGATE: AthenaResult = [
+  AGGREGATE_HEADER,
+  [
+    ACCOUNT,
+    'us-east-1',
+    's3.amazonaws.com',
+    'GetObject',
+    DAY,
+    '',
+    'AssumedRole',
+    `arn:aws:iam::${ACCOUNT}:role/reader`,
+    '',
+    '120'
+  ],
+  [
+    ACCOUNT,
+    'eu-west-1',
+    'sts.amazonaws.com',
+    'AssumeRole',
+    DAY,
+    '',
+    'AWSService',
+    'lambda.amazonaws.com',
+    '',
+    '42'
+  ],
+  [
+    ACCOUNT,
+    'eu-west-1',
+    'ec2.amazonaws.com',
+    'DescribeInstances',
+    DAY,
+    '',
+    'IAMUser',
+    `arn:aws:iam::${ACCOUNT}:user/ci`,
+    '',
+    '42'
+  ],
+  [
+    ACCOUNT,
+    'us-east-1',
+    's3.amazonaws.com',
+    'GetObject',
+    DAY,
+    'AccessDenied',
+    'AssumedRole',
+    `arn:aws:iam::${ACCOUNT}:role/reader`,
+    '',
+    '5'
+  ],
+  [
+    ACCOUNT,
+    'us-east-1',
+    'iam.amazonaws.com',
+    'CreateAccessKey',
+    DAY,
+    null,
+    'IAMUser',
+    `arn:aws:iam::${ACCOUNT}:user/ci`,
+    null,
+    '3'
+  ]
+]
+
+const EVENTS_CSV = `"awsregion","eventsource","eventname","eventtime","count"
+"us-east-1","s3.amazonaws.com","GetObject","2024-03-10","125"
+"eu-west-1","ec2.amazonaws.com","DescribeInstances","2024-03-10","42"
+"eu-west-1","sts.amazonaws.com","AssumeRole","2024-03-10","42"
+"us-east-1","iam.amazonaws.com","CreateAccessKey","2024-03-10","3"
+`
+
+const aws = {
+  region: REGION,
+  credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' }
+}
+
+let moto: Moto
+let workdir: string
+
+interface ActionRun {
+  readonly code: number | null
+  readonly stdout: string
+  readonly outputs: Record<string, string>
+  readonly summary: string
+  readonly reportDir: string
+}
+
+/**
+ * Runs the bundled action the way the runner does: every input of action.yml as `INPUT_NAME`
+ * (upper-cased, hyphens kept) holding its default unless the workflow sets it, the runner's files
+ * and variables, and no ACTIONS_RUNTIME_TOKEN (so no artifact service).
+ */
+async function runAction(inputs: Record<string, string>): Promise<ActionRun> {
+  const declared = (
+    parse(await readFile(ACTION_YML, 'utf8')) as {
+      inputs: Record<string, { default?: string }>
+    }
+  ).inputs
+  const env: Record<string, string> = {}
+  for (const [name, { default: fallback = '' }] of Object.entries(declared)) {
+    const value = name === Input.GithubToken ? 'ghs_notarealtoken' : fallback
+    env[`INPUT_${name.toUpperCase()}`] = inputs[name] ?? value
+  }
+  const runnerTemp = join(workdir, 'runner-temp')
+  const githubOutput = join(workdir, 'github-output')
+  const stepSummary = join(workdir, 'step-summary.md')
+  await mkdir(runnerTemp, { recursive: true })
+  await writeFile(githubOutput, '')
+  await writeFile(stepSummary, '')
+
+  const child = spawn(process.execPath, [ACTION], {
+    cwd: workdir,
+    env: {
+      ...env,
+      HOME: workdir,
+      CI: 'true',
+      GITHUB_ACTIONS: 'true',
+      GITHUB_OUTPUT: githubOutput,
+      GITHUB_STEP_SUMMARY: stepSummary,
+      GITHUB_WORKSPACE: workdir,
+      GITHUB_REPOSITORY: 'octo-org/audit',
+      GITHUB_RUN_ID: '4242',
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_EVENT_NAME: 'schedule',
+      RUNNER_TEMP: runnerTemp,
+      AWS_ENDPOINT_URL: moto.endpoint,
+      AWS_REGION: REGION,
+      AWS_ACCESS_KEY_ID: 'testing',
+      AWS_SECRET_ACCESS_KEY: 'testing',
+      AWS_CONFIG_FILE: join(workdir, 'no-aws-config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(workdir, 'no-aws-credentials'),
+      AWS_EC2_METADATA_DISABLED: 'true'
+    },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  let stdout = ''
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+  child.stderr.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
+  return {
+    code,
+    stdout,
+    outputs: parseOutputs(await readFile(githubOutput, 'utf8')),
+    summary: await readFile(stepSummary, 'utf8'),
+    reportDir: join(runnerTemp, 'cloudtrail-report')
+  }
+}
+
+/** `name<<DELIMITER\nvalue\nDELIMITER\n`, as `core.setOutput` writes to GITHUB_OUTPUT. */
+function parseOutputs(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {}
+  const pattern = /^([^<\n]+)<<(\S+)\n([\s\S]*?)\n\2\n/gm
+  for (const [, name = '', , value = ''] of text.matchAll(pattern)) outputs[name] = value
+  return outputs
+}
+
+/** A CloudTrail delivery: Athena does not read it under moto, but the bucket looks like a trail's. */
+function delivery(region: string, eventName: string): Buffer {
+  const record = {
+    eventVersion: '1.09',
+    userIdentity: { type: 'IAMUser', arn: `arn:aws:iam::${ACCOUNT}:user/ci`, accountId: ACCOUNT },
+    eventTime: `${DAY}T08:00:00Z`,
+    eventSource: 'ec2.amazonaws.com',
+    eventName,
+    awsRegion: region,
+    eventID: `${region}-${eventName}`,
+    recipientAccountId: ACCOUNT
+  }
+  return gzipSync(JSON.stringify({ Records: [record] }))
+}
+
+async function createTrailBucket(): Promise<void> {
+  const s3 = new S3Client({ ...aws, endpoint: moto.endpoint, forcePathStyle: true })
+  for (const bucket of ['trail-logs', 'athena-results']) {
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }))
+  }
+  for (const region of ['us-east-1', 'eu-west-1']) {
+    const folder = `AWSLogs/${ACCOUNT}/CloudTrail/${region}/2024/03/10`
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: 'trail-logs',
+        Key: `${folder}/${ACCOUNT}_CloudTrail_${region}_20240310T0805Z_a1b2c3d4e5f6g7h8.json.gz`,
+        Body: delivery(region, 'DescribeInstances')
+      })
+    )
+  }
+}
+
+/** The plan the action makes of these inputs, to build the SQL it must have sent. */
+function planFor(inputs: Record<string, string>, regions: readonly string[]): Plan {
+  return makePlan(
+    parseInputs((input) => inputs[input] ?? '', new Date()),
+    regions
+  )
+}
+
+function athenaCalls(requests: { target: string | undefined }[]): Record<string, number> {
+  const calls: Record<string, number> = {}
+  for (const { target } of requests) {
+    if (target?.startsWith('AmazonAthena.')) {
+      const operation = target.slice('AmazonAthena.'.length)
+      calls[operation] = (calls[operation] ?? 0) + 1
+    }
+  }
+  return calls
+}
+
+function queriesStarted(requests: { target: string | undefined; body: string }[]): string[] {
+  return requests
+    .filter(({ target }) => target === 'AmazonAthena.StartQueryExecution')
+    .map(({ body }) => (JSON.parse(body) as { QueryString: string }).QueryString)
+}
+
+beforeAll(async () => {
+  if (!existsSync(ACTION)) {
+    throw new Error(`${ACTION} is missing: run 'npm run bundle' before the integration tests`)
+  }
+  moto = await startMoto()
+})
+
+afterAll(async () => {
+  await moto?.stop()
+})
+
+beforeEach(async () => {
+  await moto.reset()
+  workdir = await mkdtemp(join(tmpdir(), 'action-run-'))
+})
+
+afterEach(async () => {
+  await rm(workdir, { recursive: true, force: true })
+})
+
+describe('the bundled action against moto', () => {
+  it('reports a day of the trail through Athena: CSV, outputs and job summary', async () => {
+    await createTrailBucket()
+    // One result per query started: the two DDL statements, then the aggregation.
+    await moto.queueAthenaResults(REGION, [[], [], AGGREGATE])
+
+    const inputs = {
+      bucket: 'trail-logs',
+      account: ACCOUNT,
+      date: DAY,
+      'output-location': 's3://athena-results/cloudtrail/'
+    }
+
+    const run = await runAction(inputs)
+
+    expect(run.stdout).not.toContain('::error::')
+    expect(run.code).toBe(0)
+    const queryId = run.outputs['query-execution-id'] ?? ''
+    expect(run.outputs).toEqual({
+      'csv-path': join(run.reportDir, 'events.csv'),
+      'report-dir': run.reportDir,
+      'total-events': '212',
+      'query-execution-id': queryId,
+      'data-scanned-bytes': '0',
+      flagged: '0'
+    })
+    expect(await readFile(join(run.reportDir, 'events.csv'), 'utf8')).toBe(EVENTS_CSV)
+    expect(run.summary).toBe(expectedSummary(queryId))
+    expect(run.stdout).toContain(
+      "::warning::Could not look up table default.cloudtrail_logs (GetTableMetadata is not available: HTTP 500, SyntaxError); creating it if it does not exist and setting its projection to this run's accounts and regions. Allow athena:GetTableMetadata (and glue:GetTable) so that a warm run issues no DDL.\n"
+    )
+    expect(run.stdout).toContain(
+      '::warning::Artifact upload skipped: not running inside GitHub Actions\n'
+    )
+
+    // The SQL moto received is the SQL the plan builds, and the query id is the aggregation's.
+    const plan = planFor(inputs, MOTO_REGIONS)
+    const requests = await moto.awsRequests()
+    const queries = queriesStarted(requests)
+    expect(queries).toEqual([
+      createTableStatement(plan, { ifNotExists: true }),
+      expect.stringMatching(/^ALTER TABLE `default`\.`cloudtrail_logs` SET TBLPROPERTIES \(\n/),
+      aggregationQuery(plan)
+    ])
+    expect(queries[1]).toContain(`'projection.region.values' = '${MOTO_REGIONS.join(',')}'`)
+    const athena = new AthenaClient({ ...aws, endpoint: moto.endpoint })
+    const { QueryExecution } = await athena.send(
+      new GetQueryExecutionCommand({ QueryExecutionId: queryId })
+    )
+    expect(QueryExecution?.Query).toBe(aggregationQuery(plan))
+
+    // moto has no GetTableMetadata: the SDK tries its 500 six times (maxAttempts in aws.ts).
+    expect(athenaCalls(requests)).toEqual({
+      GetTableMetadata: 6,
+      StartQueryExecution: 3,
+      GetQueryExecution: 3
+    })
+    // Path-style S3 against the loopback endpoint: /BUCKET/KEY.
+    expect(
+      requests
+        .filter(({ method, url }) => method === 'GET' && url.includes('/athena-results/'))
+        .map(({ url }) => new URL(url).pathname)
+    ).toEqual([`/athena-results/cloudtrail/${queryId}.csv`])
+  })
+
+  it('with manual partitioning, adds the window partitions in one statement before the query', async () => {
+    await createTrailBucket()
+    await moto.queueAthenaResults(REGION, [[], [], AGGREGATE])
+    const inputs = {
+      bucket: 'trail-logs',
+      account: ACCOUNT,
+      date: DAY,
+      regions: 'us-east-1,eu-west-1',
+      partitioning: 'manual',
+      'day-boundary': 'delivery',
+      dedupe: 'false',
+      'output-location': 's3://athena-results/cloudtrail/'
+    }
+
+    const run = await runAction(inputs)
+
+    expect(run.code).toBe(0)
+    expect(await readFile(join(run.reportDir, 'events.csv'), 'utf8')).toBe(EVENTS_CSV)
+    const plan = planFor(inputs, ['us-east-1', 'eu-west-1'])
+    const [create, ...rest] = coldRunStatements(plan)
+    expect(queriesStarted(await moto.awsRequests())).toEqual([
+      create?.replace('CREATE EXTERNAL TABLE ', 'CREATE EXTERNAL TABLE IF NOT EXISTS '),
+      ...rest
+    ])
+    expect(rest).toHaveLength(2)
+  })
+
+  it('rejects a bad input by name before any AWS request', async () => {
+    const run = await runAction({ bucket: 'trail-logs', account: '12345', date: DAY })
+
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain(
+      `::error::Input 'account' must be 12-digit AWS account ids; got "12345"\n`
+    )
+    expect(await moto.awsRequests()).toEqual([])
+    expect(run.outputs).toEqual({})
+  })
+})
+
+/** The job summary for `AGGREGATE`, moto's regions and the query moto ran, byte for byte. */
+function expectedSummary(queryId: string): string {
+  const link = `https://us-east-1.console.aws.amazon.com/athena/home?region=us-east-1#/query-editor/history/${queryId}`
+  return `## CloudTrail activity, 2024-03-10
+
+|  |  |
+| --- | --- |
+| Window | 2024-03-10 UTC, by event time |
+| Accounts | 123456789012 |
+| Regions | 24: ${MOTO_REGIONS.join(', ')} |
+| Total events | 212 |
+| Data scanned | 0 B (about $0.000048 at $5/TB, 10 MB minimum) |
+| Athena query | [${queryId}](${link}) |
+
+### Top events
+
+| Region | Event source | Event name | Date | Events |
+| --- | --- | --- | --- | ---: |
+| us-east-1 | s3.amazonaws.com | GetObject | 2024-03-10 | 125 |
+| eu-west-1 | ec2.amazonaws.com | DescribeInstances | 2024-03-10 | 42 |
+| eu-west-1 | sts.amazonaws.com | AssumeRole | 2024-03-10 | 42 |
+| us-east-1 | iam.amazonaws.com | CreateAccessKey | 2024-03-10 | 3 |
+
+### Top principals
+
+| Identity type | Principal | Events | Errors | Distinct calls |
+| --- | --- | ---: | ---: | ---: |
+| AssumedRole | arn:aws:iam::123456789012:role/reader | 125 | 5 | 1 |
+| IAMUser | arn:aws:iam::123456789012:user/ci | 45 | 0 | 2 |
+| AWSService | lambda.amazonaws.com | 42 | 0 | 1 |
+
+### Errors
+
+| Event source | Event name | Error code | Events |
+| --- | --- | --- | ---: |
+| s3.amazonaws.com | GetObject | AccessDenied | 5 |
+
+### Regions
+
+| Region | Events |
+| --- | ---: |
+| us-east-1 | 128 |
+| eu-west-1 | 84 |
+
+### Events per service
+
+\`\`\`mermaid
+pie showData
+  "s3.amazonaws.com" : 125
+  "ec2.amazonaws.com" : 42
+  "sts.amazonaws.com" : 42
+  "iam.amazonaws.com" : 3
+\`\`\`
+`
+}
