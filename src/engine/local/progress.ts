@@ -1,0 +1,66 @@
+import type { Log } from '../../log.js'
+import { formatCount } from '../../markdown.js'
+
+/**
+ * How far a scan is, said every few seconds: the files and records done, the rate, and an
+ * estimate of the time left. Day folders are listed as they are read, so the total number of
+ * files is extrapolated from the folders listed so far.
+ */
+export class Progress {
+  private filesListed = 0
+  private foldersListed = 0
+  private files = 0
+  private records = 0
+  private readonly started: number
+  private readonly timer: NodeJS.Timeout
+
+  constructor(
+    private readonly log: Log,
+    private readonly folders: number,
+    private readonly now: () => number = () => performance.now(),
+    intervalMs = 5_000
+  ) {
+    this.started = now()
+    this.timer = setInterval(() => this.log.info(this.status()), intervalMs)
+    this.timer.unref()
+  }
+
+  listed(files: number): void {
+    this.filesListed += files
+    this.foldersListed++
+  }
+
+  parsed(records: number): void {
+    this.records += records
+  }
+
+  fileDone(): void {
+    this.files++
+  }
+
+  /** `Read 3,512 of about 7,000 log files, 351,200 records (105,000 records/s), about 4 s left`. */
+  status(): string {
+    const seconds = (this.now() - this.started) / 1000
+    const expected =
+      this.foldersListed === 0
+        ? this.filesListed
+        : Math.max(
+            this.filesListed,
+            Math.round((this.filesListed / this.foldersListed) * this.folders)
+          )
+    const rate = seconds > 0 ? this.records / seconds : 0
+    const left =
+      this.files > 0 && seconds > 0
+        ? `, about ${formatCount(Math.ceil(((expected - this.files) * seconds) / this.files))} s left`
+        : ''
+    return `Read ${formatCount(this.files)} of about ${formatCount(expected)} log files, ${formatCount(this.records)} records (${formatCount(Math.round(rate))} records/s)${left}`
+  }
+
+  /** Stops the periodic status, and says what the whole scan did. */
+  finish(): string {
+    clearInterval(this.timer)
+    const seconds = (this.now() - this.started) / 1000
+    const rate = seconds > 0 ? Math.round(this.records / seconds) : 0
+    return `Read ${formatCount(this.files)} log files, ${formatCount(this.records)} records in ${seconds.toFixed(1)} s (${formatCount(rate)} records/s)`
+  }
+}

@@ -1,0 +1,126 @@
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3'
+import { readdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { s3Url } from '../../layout.js'
+
+/** One log file of a day folder, not read yet. */
+export interface LogFile {
+  /** Where it is, as the user would write it: a local path or an `s3://` URL. */
+  readonly path: string
+  readonly gzipped: boolean
+  /** Its bytes; absent for a local file, which a parser thread reads itself. */
+  readonly fetch?: (signal: AbortSignal) => Promise<Uint8Array>
+}
+
+/** Where log files come from: the files of one day folder, given its key. */
+export interface LogSource {
+  list(folderKey: string, signal: AbortSignal): AsyncIterable<LogFile>
+  /** How many files to have in hand at once: enough to keep the parser threads fed. */
+  readonly concurrency: number
+}
+
+/**
+ * A delivered log file: `…_CloudTrail_REGION_YYYYMMDDTHHMMZ_RANDOM.json.gz` directly in the day
+ * folder. Plain `.json` is read too, for trails copied out of S3 and decompressed.
+ */
+function logFileKind(name: string): { gzipped: boolean } | undefined {
+  if (name.includes('/')) return undefined
+  if (name.endsWith('.json.gz')) return { gzipped: true }
+  if (name.endsWith('.json')) return { gzipped: false }
+  return undefined
+}
+
+/** A directory laid out like the bucket (`logs-dir`). */
+export function directorySource(root: string): LogSource {
+  return {
+    concurrency: 64,
+    async *list(folderKey) {
+      const folder = join(root, folderKey)
+      let entries
+      try {
+        entries = await readdir(folder, { withFileTypes: true })
+      } catch (error) {
+        // A day folder that is not there is a day without activity in that region.
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return
+        throw error
+      }
+      for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+        const kind = logFileKind(entry.name)
+        if (kind === undefined || !(entry.isFile() || entry.isSymbolicLink())) continue
+        yield { path: join(folder, entry.name), gzipped: kind.gzipped }
+      }
+    }
+  }
+}
+
+/**
+ * The bucket itself: one `ListObjectsV2` prefix per day folder, a page of up to `pageSize` keys
+ * at a time, objects streamed in.
+ */
+export function bucketSource(s3: S3Client, bucket: string, pageSize = 1000): LogSource {
+  return {
+    concurrency: 32,
+    async *list(folderKey, signal) {
+      let ContinuationToken: string | undefined
+      do {
+        const page = await s3
+          .send(
+            new ListObjectsV2Command({
+              Bucket: bucket,
+              Prefix: folderKey,
+              ContinuationToken,
+              MaxKeys: pageSize
+            }),
+            { abortSignal: signal }
+          )
+          .catch((error: unknown) => {
+            throw new Error(
+              `Cannot list ${s3Url(bucket, folderKey)}: ${(error as Error).message}`,
+              {
+                cause: error
+              }
+            )
+          })
+        for (const object of page.Contents ?? []) {
+          const key = object.Key ?? ''
+          const kind = logFileKind(key.slice(folderKey.length))
+          if (kind === undefined) continue
+          yield {
+            path: s3Url(bucket, key),
+            gzipped: kind.gzipped,
+            fetch: (fetchSignal) => getObject(s3, bucket, key, fetchSignal)
+          }
+        }
+        ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined
+      } while (ContinuationToken !== undefined)
+    }
+  }
+}
+
+async function getObject(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  signal: AbortSignal
+): Promise<Uint8Array> {
+  const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), {
+    abortSignal: signal
+  })
+  // In Node.js the SDK's body is a Readable, which iterates over Buffers.
+  const body = object.Body as AsyncIterable<Uint8Array> | undefined
+  if (body === undefined) return new Uint8Array(0)
+  const chunks: Uint8Array[] = []
+  let length = 0
+  for await (const chunk of body) {
+    chunks.push(chunk)
+    length += chunk.length
+  }
+  // One allocation of the object's own size, so it can move to a worker without a copy.
+  const bytes = new Uint8Array(length)
+  let at = 0
+  for (const chunk of chunks) {
+    bytes.set(chunk, at)
+    at += chunk.length
+  }
+  return bytes
+}
