@@ -102,7 +102,9 @@ const FLAG_FIELDS: Readonly<Record<FlagField, string>> = {
   errormessage: "coalesce(errormessage, '')",
   eventsource: "coalesce(eventsource, '')",
   eventname: "coalesce(eventname, '')",
-  // Nested objects are JSON text in this table (their shape varies by service).
+  // Nested objects are JSON text in this table (their shape varies by service). A field holding a
+  // JSON string of JSON would be read here too, but not by the local engine, which reads objects:
+  // CloudTrail writes objects, so the engines agree on real logs.
   mfaused: "coalesce(json_extract_scalar(additionaleventdata, '$.MFAUsed'), '')",
   consolelogin: "coalesce(json_extract_scalar(responseelements, '$.ConsoleLogin'), '')"
 }
