@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { localPlan, scanDir } from '../__fixtures__/local-scan.js'
+import { FLAG_NAMES } from '../src/flags.js'
 import { generateSampleBucket, type SampleOptions } from '../src/generator/bucket.js'
 
 const OPTIONS: SampleOptions = {
@@ -101,5 +103,19 @@ describe('the sample bucket generator', () => {
     expect(
       new Set(all.map((record) => (record.userIdentity as { type?: string } | null)?.type))
     ).toEqual(new Set(['IAMUser', 'AssumedRole', 'AWSService', 'Root', 'AWSAccount']))
+  })
+
+  it('writes events for every audit flag, in every sample', async () => {
+    const dir = join(root, 'flags')
+    await generateSampleBucket(dir, OPTIONS)
+    const { rows } = await scanDir(
+      localPlan(dir, {
+        regions: OPTIONS.regions,
+        window: { start: '2026-11-01', end: '2026-11-01' },
+        folderDays: ['2026-11-01', '2026-11-02']
+      })
+    )
+    const flagged = new Set(rows.map((row) => row.flag).filter((flag) => flag !== ''))
+    expect([...flagged].sort()).toEqual([...FLAG_NAMES].sort())
   })
 })

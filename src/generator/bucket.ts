@@ -9,7 +9,7 @@ import {
   makeRecord,
   ODDITIES,
   pickTemplate,
-  rootConsoleLogin,
+  auditRecords,
   type JsonObject
 } from './events.js'
 import { Random } from './random.js'
@@ -145,11 +145,7 @@ export async function generateSampleBucket(
               time: new Date(delivered - random.int(60, 900) * 1000)
             }
             const template = pickTemplate(random, region)
-            // Each day has a root sign-in, so that even a small sample has something to flag.
-            const record =
-              region === 'us-east-1' && file === 0 && i === 1
-                ? rootConsoleLogin(context)
-                : makeRecord(context, template)
+            const record = makeRecord(context, template)
             // The first files of each folder carry one of each oddity, so small samples have them.
             const oddity =
               i === 0 && file < ODDITIES.length
@@ -160,6 +156,11 @@ export async function generateSampleBucket(
             if (oddity !== undefined) applyOddity(record, oddity, context)
             records.push(record)
             if (isGlobal(template)) global.push(record)
+          }
+          // Each region's first delivery of the day has an event for every audit flag.
+          if (file === 0) {
+            const context = { random, account, region, time: new Date(delivered - 300_000) }
+            records.push(...auditRecords(context))
           }
           await writeLog(account, region, delivered, records)
           if (global.length > 0 && random.chance(DUPLICATE_DELIVERY_RATE)) {

@@ -375,6 +375,82 @@ const TEMPLATES: readonly EventTemplate[] = [
     })
   },
   {
+    source: 'kms.amazonaws.com',
+    name: 'ScheduleKeyDeletion',
+    weight: 0.05,
+    readOnly: false,
+    errors: [ACCESS_DENIED],
+    request: ({ random }) => ({ keyId: random.uuid(), pendingWindowInDays: 7 })
+  },
+  {
+    source: 'config.amazonaws.com',
+    name: 'StopConfigurationRecorder',
+    weight: 0.05,
+    readOnly: false,
+    request: () => ({ configurationRecorderName: 'default' })
+  },
+  {
+    source: 'ec2.amazonaws.com',
+    name: 'AuthorizeSecurityGroupIngress',
+    weight: 0.3,
+    readOnly: false,
+    errors: [EC2_DENIED],
+    request: ({ random }) => ({
+      groupId: `sg-0${random.hex(16)}`,
+      ipPermissions: {
+        items: [
+          {
+            ipProtocol: 'tcp',
+            fromPort: 22,
+            toPort: 22,
+            ipRanges: { items: [{ cidrIp: '0.0.0.0/0' }] }
+          }
+        ]
+      }
+    })
+  },
+  {
+    source: 'ec2.amazonaws.com',
+    name: 'CreateNetworkAclEntry',
+    weight: 0.1,
+    readOnly: false,
+    request: ({ random }) => ({
+      networkAclId: `acl-0${random.hex(16)}`,
+      ruleNumber: 100,
+      egress: false,
+      ruleAction: 'allow',
+      cidrBlock: '0.0.0.0/0'
+    })
+  },
+  {
+    source: 'ec2.amazonaws.com',
+    name: 'AttachInternetGateway',
+    weight: 0.1,
+    readOnly: false,
+    request: ({ random }) => ({
+      internetGatewayId: `igw-0${random.hex(16)}`,
+      vpcId: `vpc-0${random.hex(16)}`
+    })
+  },
+  {
+    source: 'ec2.amazonaws.com',
+    name: 'CreateRoute',
+    weight: 0.1,
+    readOnly: false,
+    request: ({ random }) => ({
+      routeTableId: `rtb-0${random.hex(16)}`,
+      destinationCidrBlock: '0.0.0.0/0',
+      gatewayId: `igw-0${random.hex(16)}`
+    })
+  },
+  {
+    source: 'ec2.amazonaws.com',
+    name: 'CreateVpc',
+    weight: 0.1,
+    readOnly: false,
+    request: () => ({ cidrBlock: '10.1.0.0/16' })
+  },
+  {
     source: 'iam.amazonaws.com',
     name: 'GetRole',
     weight: 8,
@@ -621,10 +697,58 @@ export function pickTemplate(random: Random, region: string): EventTemplate {
 }
 
 /** A sign-in to the console as the root user: rare, and what an audit looks for first. */
-export function rootConsoleLogin(context: EventContext): JsonObject {
-  const template = TEMPLATES.find((candidate) => candidate.name === 'ConsoleLogin')
-  if (template === undefined) throw new Error('No ConsoleLogin template')
-  return makeRecord(context, template, 'root')
+function template(name: string): EventTemplate {
+  const found = TEMPLATES.find((candidate) => candidate.name === name)
+  if (found === undefined) throw new Error(`No ${name} template`)
+  return found
+}
+
+/** A successful call: the catalog's occasional error is not what an audit event is about. */
+function succeeded(context: EventContext, name: string, kind: IdentityKind): JsonObject {
+  const record = makeRecord(context, template(name), kind)
+  delete record.errorCode
+  delete record.errorMessage
+  return record
+}
+
+/**
+ * One event for each audit flag, so that every sample, however small, exercises every rule:
+ * the global ones (IAM, sign-in) for us-east-1, the regional ones for any region.
+ */
+export function auditRecords(context: EventContext): JsonObject[] {
+  const regional = [
+    succeeded(context, 'StopLogging', 'user'),
+    succeeded(context, 'ScheduleKeyDeletion', 'role'),
+    succeeded(context, 'PutBucketPolicy', 'sso'),
+    succeeded(context, 'StopConfigurationRecorder', 'role'),
+    succeeded(context, 'AuthorizeSecurityGroupIngress', 'role'),
+    succeeded(context, 'CreateNetworkAclEntry', 'user'),
+    succeeded(context, 'AttachInternetGateway', 'role'),
+    succeeded(context, 'CreateRoute', 'role'),
+    succeeded(context, 'CreateVpc', 'sso'),
+    {
+      ...succeeded(context, 'DescribeInstances', 'role'),
+      errorCode: EC2_DENIED[0],
+      errorMessage: EC2_DENIED[1]
+    }
+  ]
+  if (context.region !== 'us-east-1') return regional
+  const login = (response: Json, mfa: string, kind: IdentityKind): JsonObject => ({
+    ...succeeded(context, 'ConsoleLogin', kind),
+    responseElements: response,
+    additionalEventData: {
+      LoginTo: 'https://console.aws.amazon.com/console/home',
+      MobileVersion: 'No',
+      MFAUsed: mfa
+    }
+  })
+  return [
+    ...regional,
+    login({ ConsoleLogin: 'Success' }, 'Yes', 'root'),
+    login({ ConsoleLogin: 'Success' }, 'No', 'user'),
+    { ...login({ ConsoleLogin: 'Failure' }, 'No', 'user'), errorMessage: 'Failed authentication' },
+    succeeded(context, 'AttachRolePolicy', 'role')
+  ]
 }
 
 /** Whether the event comes from a global service, which a second trail may deliver again. */
