@@ -1,0 +1,184 @@
+import { spawnSync } from 'node:child_process'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { FakeGitHubApi } from '../__fixtures__/github-api.js'
+import { CLI, NODE, runBundledAction } from '../__fixtures__/runner.js'
+import { FLAG_NAMES } from '../src/flags.js'
+import { generateSampleBucket } from '../src/generator/bucket.js'
+
+const ACCOUNT = '111122223333'
+const DAY = '2026-11-01'
+let root: string
+let logsDir: string
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'audit-'))
+  logsDir = join(root, 'bucket')
+  await generateSampleBucket(logsDir, {
+    seed: 11,
+    accounts: [ACCOUNT],
+    regions: ['us-east-1', 'eu-west-1'],
+    days: [DAY],
+    filesPerDay: 6,
+    recordsPerFile: 10
+  })
+})
+
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true })
+})
+
+const LOCAL = { engine: 'local', 'logs-dir': '', account: ACCOUNT, date: DAY }
+
+/** The count of a flag in flags.csv, summed over its rows. */
+function flagCount(csv: string, flag: string): number {
+  return csv
+    .trim()
+    .split('\n')
+    .filter((line) => line.startsWith(`"${flag}",`))
+    .reduce((sum, line) => sum + Number(line.split(',').at(-1)?.replaceAll('"', '')), 0)
+}
+
+describe('fail-on in the bundled action', () => {
+  it('fails after writing every report, saying what matched, and sets flagged', async () => {
+    const workdir = await mkdtemp(join(root, 'run-'))
+    const run = await runBundledAction(workdir, {
+      ...LOCAL,
+      'logs-dir': logsDir,
+      'fail-on': 'root-activity,StopLogging,vpc-changes'
+    })
+    const flags = await readFile(join(run.reportDir, 'flags.csv'), 'utf8')
+    const rootActivity = flagCount(flags, 'root-activity')
+    const vpc = flagCount(flags, 'vpc-changes')
+    expect(rootActivity).toBeGreaterThan(0)
+    // StopLogging is flagged cloudtrail-changes (or root-activity, when root did it).
+    const stopLogging = flags
+      .split('\n')
+      .filter((line) => line.includes('"StopLogging"'))
+      .reduce((sum, line) => sum + Number(line.split(',').at(-1)?.replaceAll('"', '')), 0)
+    const flagged = flags
+      .split('\n')
+      .filter(
+        (line) =>
+          line.startsWith('"root-activity",') ||
+          line.startsWith('"vpc-changes",') ||
+          line.includes('"StopLogging"')
+      )
+      .reduce((sum, line) => sum + Number(line.split(',').at(-1)?.replaceAll('"', '')), 0)
+    expect(run.code).toBe(1)
+    expect(run.outputs.flagged).toBe(String(flagged))
+    expect(run.stdout).toContain(
+      `::error::fail-on matched ${flagged} events: root-activity (${rootActivity}), StopLogging (${stopLogging}), vpc-changes (${vpc})`
+    )
+    expect(run.summary).toContain(`| Flagged (fail-on) | ${flagged} |`)
+    for (const file of ['events.csv', 'errors.csv', 'principals.csv', 'flags.csv', 'summary.md']) {
+      expect((await readFile(join(run.reportDir, file), 'utf8')).length, file).toBeGreaterThan(0)
+    }
+  })
+
+  it('passes when nothing listed occurred, with flagged 0', async () => {
+    const workdir = await mkdtemp(join(root, 'run-'))
+    const run = await runBundledAction(workdir, {
+      ...LOCAL,
+      'logs-dir': logsDir,
+      'fail-on': 'iam.amazonaws.com:DeleteAccountPasswordPolicy'
+    })
+    expect(run.stdout).not.toContain('::error::')
+    expect(run.code).toBe(0)
+    expect(run.outputs.flagged).toBe('0')
+  })
+
+  it('refuses an unknown flag before reading anything', async () => {
+    const workdir = await mkdtemp(join(root, 'run-'))
+    const run = await runBundledAction(workdir, {
+      ...LOCAL,
+      'logs-dir': join(root, 'does-not-exist'),
+      'fail-on': 'root-activty'
+    })
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain(
+      `::error::Input 'fail-on' names an unknown flag; the flags are ${FLAG_NAMES.join(', ')}; got "root-activty"`
+    )
+  })
+})
+
+describe('fail-on in the bundled CLI', () => {
+  const cli = (failOn: string): ReturnType<typeof spawnSync> =>
+    spawnSync(
+      NODE,
+      [
+        CLI,
+        '--engine',
+        'local',
+        '--logs-dir',
+        logsDir,
+        '--account',
+        ACCOUNT,
+        '--date',
+        DAY,
+        '--out',
+        join(root, 'cli-report'),
+        '--fail-on',
+        failOn
+      ],
+      { encoding: 'utf8' }
+    )
+
+  it('exits 1 when a listed flag occurred, 0 when none did, 2 on a bad name', () => {
+    const failed = cli('root-activity')
+    expect(failed.status).toBe(1)
+    expect(failed.stderr).toMatch(/^error: fail-on matched \d+ events?: root-activity \(\d+\)$/m)
+    expect(cli('DeleteAccountPasswordPolicy').status).toBe(0)
+    const bad = cli('Root-Activity!')
+    expect(bad.status).toBe(2)
+    expect(bad.stderr).toContain('error: --fail-on must list flag names')
+  })
+})
+
+describe('the pull request comment from the bundled action', () => {
+  let api: FakeGitHubApi
+  let apiUrl: string
+
+  beforeAll(async () => {
+    api = new FakeGitHubApi('octo-org', 'audit')
+    apiUrl = await api.start()
+  })
+
+  afterAll(() => api.stop())
+
+  async function runOnPullRequest(): Promise<Awaited<ReturnType<typeof runBundledAction>>> {
+    const workdir = await mkdtemp(join(root, 'pr-'))
+    const event = join(workdir, 'event.json')
+    await writeFile(event, JSON.stringify({ pull_request: { number: 12 }, number: 12 }))
+    return runBundledAction(
+      workdir,
+      { ...LOCAL, 'logs-dir': logsDir, 'comment-on-pr': 'true', 'github-token': 'ghs_test' },
+      {
+        GITHUB_EVENT_NAME: 'pull_request',
+        GITHUB_EVENT_PATH: event,
+        GITHUB_API_URL: apiUrl,
+        GITHUB_WORKFLOW: 'audit',
+        GITHUB_JOB: 'cloudtrail'
+      }
+    )
+  }
+
+  it('posts the summary once, then updates the same comment', async () => {
+    const first = await runOnPullRequest()
+    expect(first.code, first.stdout).toBe(0)
+    const second = await runOnPullRequest()
+    expect(second.code, second.stdout).toBe(0)
+    expect(api.comments).toHaveLength(1)
+    expect(api.comments[0]?.body).toBe(
+      `<!-- cloudtrail-athena-report: audit/cloudtrail -->\n${second.summary}`
+    )
+    expect(api.requests).toEqual([
+      'GET /repos/octo-org/audit/issues/12/comments',
+      'POST /repos/octo-org/audit/issues/12/comments',
+      'GET /repos/octo-org/audit/issues/12/comments',
+      'PATCH /repos/octo-org/audit/issues/comments/1000'
+    ])
+  })
+})
