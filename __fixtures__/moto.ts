@@ -22,14 +22,22 @@ export interface Moto {
   readonly endpoint: string
   /** Every request to an AWS API since the last reset, in order; moto's own API left out. */
   awsRequests(): Promise<RecordedRequest[]>
-  /** Forgets every resource, queued result and recorded request. */
+  /** Forgets every resource, queued result, recorded request and held state transition. */
   reset(): Promise<void>
   /** Queues results: moto gives the first to the next query started (DDL included), and so on. */
   queueAthenaResults(region: string, results: readonly AthenaResult[]): Promise<void>
+  /**
+   * Holds every Athena query: it moves one state on (QUEUED, RUNNING, SUCCEEDED) only after
+   * `polls` GetQueryExecution calls for it, from anyone, instead of succeeding at once.
+   */
+  holdAthenaQueries(polls: number): Promise<void>
   stop(): Promise<void>
 }
 
 const READY_TIMEOUT_MS = 30_000
+
+/** moto's name for Athena query executions in its state manager. */
+const ATHENA_EXECUTION = 'athena::execution'
 
 async function freePort(): Promise<number> {
   const server = createServer()
@@ -91,6 +99,8 @@ export async function startMoto(): Promise<Moto> {
     async reset() {
       await post('/moto-api/reset')
       await post('/moto-api/recorder/reset-recording')
+      // A transition outlives moto's reset, which clears resources only.
+      await post('/moto-api/state-manager/unset-transition', { model_name: ATHENA_EXECUTION })
     },
     async queueAthenaResults(region, results) {
       await post('/moto-api/static/athena/query-results', {
@@ -100,6 +110,14 @@ export async function startMoto(): Promise<Moto> {
             Data: cells.map((cell) => (cell === null ? {} : { VarCharValue: cell }))
           }))
         }))
+      })
+    },
+    async holdAthenaQueries(polls) {
+      // moto counts GetQueryExecution calls per execution ("manual" progression) and moves the
+      // state on at `times`: https://docs.getmoto.org/en/latest/docs/configuration/state_transition/index.html
+      await post('/moto-api/state-manager/set-transition', {
+        model_name: ATHENA_EXECUTION,
+        transition: { progression: 'manual', times: polls }
       })
     },
     async stop() {

@@ -105,6 +105,21 @@ describe('a query', () => {
     ])
   })
 
+  it('reports no result location when the workgroup manages query results', async () => {
+    athenaMock.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-1' })
+    athenaMock.on(GetQueryExecutionCommand).resolves(
+      execution('q-1', 'SUCCEEDED', {
+        ManagedQueryResultsConfiguration: { Enabled: true },
+        ResultConfiguration: {},
+        Statistics: { DataScannedInBytes: 4096 }
+      })
+    )
+
+    const query = await runQuery('SELECT 1', athenaPlan({ outputLocation: '' }), context())
+
+    expect(query).toEqual({ id: 'q-1', outputLocation: undefined, dataScannedBytes: 4096 })
+  })
+
   it('polls fast at first, then backs off to every 3 seconds', async () => {
     athenaMock.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-1' })
     const running = athenaMock.on(GetQueryExecutionCommand)
@@ -150,6 +165,44 @@ describe('a failed query', () => {
 
     await expect(runQuery('SELECT 1', athenaPlan(), context())).rejects.toThrow(
       'Athena query q-1 FAILED: Permission denied on S3 path: s3://trail-logs/AWSLogs/111122223333/CloudTrail/eu-west-1/2024/03/10 [AthenaError category 2 (user), type 1003, retryable false]. Hint: the role needs s3:GetBucketLocation, s3:GetObject and s3:ListBucket on the CloudTrail bucket (and kms:Decrypt if the trail is encrypted with KMS), and s3:PutObject on the result location'
+    )
+  })
+
+  it('points at the partitions when Athena names them', async () => {
+    athenaMock.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-1' })
+    athenaMock.on(GetQueryExecutionCommand).resolves(
+      execution('q-1', 'FAILED', {
+        Status: {
+          StateChangeReason:
+            'HIVE_PARTITION_SCHEMA_MISMATCH: There is a mismatch between the table and partition schemas.',
+          AthenaError: { ErrorCategory: 2, ErrorType: 1000, Retryable: false }
+        }
+      })
+    )
+
+    await expect(runQuery('SELECT 1', athenaPlan(), context())).rejects.toThrow(
+      "Athena query q-1 FAILED: HIVE_PARTITION_SCHEMA_MISMATCH: There is a mismatch between the table and partition schemas [AthenaError category 2 (user), type 1000, retryable false]. Hint: the table's partitions do not match the bucket: check 'bucket', 'prefix', 'organization-id' and 'account' against the trail's keys (PREFIX/AWSLogs/[o-ORG/]ACCOUNT/CloudTrail/REGION/YYYY/MM/DD/)"
+    )
+  })
+
+  it("quotes the AthenaError's own message when it differs from the state change reason", async () => {
+    athenaMock.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-1' })
+    athenaMock.on(GetQueryExecutionCommand).resolves(
+      execution('q-1', 'FAILED', {
+        Status: {
+          StateChangeReason: 'Query exhausted resources at this scale factor',
+          AthenaError: {
+            ErrorCategory: 3,
+            ErrorType: 9999,
+            Retryable: false,
+            ErrorMessage: 'Encountered too many errors talking to a worker node.'
+          }
+        }
+      })
+    )
+
+    await expect(runQuery('SELECT 1', athenaPlan(), context())).rejects.toThrow(
+      'Athena query q-1 FAILED: Query exhausted resources at this scale factor [AthenaError category 3 (other), type 9999, retryable false, message: Encountered too many errors talking to a worker node]'
     )
   })
 
@@ -232,6 +285,20 @@ describe('a failed query', () => {
       'Athena could not start the query: No output location provided. An output location is required either through the Workgroup result configuration setting or as an API input. Hint: set output-location or a workgroup result location'
     )
   })
+
+  it('that a managed-results workgroup refuses for its output location says to leave it empty', async () => {
+    // Athena's answer to an OutputLocation sent to a workgroup with managed query results.
+    athenaMock.on(StartQueryExecutionCommand).rejects(
+      new InvalidRequestException({
+        message: 'ManagedQueryResultsConfiguration and ResultConfiguration cannot be set together.',
+        $metadata: { httpStatusCode: 400 }
+      })
+    )
+
+    await expect(runQuery('SELECT 1', athenaPlan(), context())).rejects.toThrow(
+      'Athena could not start the query: ManagedQueryResultsConfiguration and ResultConfiguration cannot be set together. Hint: the workgroup manages its query results: leave output-location empty'
+    )
+  })
 })
 
 describe('throttling', () => {
@@ -310,6 +377,68 @@ describe('a cancelled run', () => {
     ).rejects.toThrow(
       'Athena query q-1 had to be stopped (Cancelled by SIGTERM) but StopQueryExecution failed: Not authorized; stop it in the Athena console'
     )
+  })
+
+  it('retries a throttled StopQueryExecution although the run is cancelled', async () => {
+    const cancel = new AbortController()
+    athenaMock.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-1' })
+    athenaMock.on(GetQueryExecutionCommand).resolves(execution('q-1', 'QUEUED'))
+    athenaMock
+      .on(StopQueryExecutionCommand)
+      .rejectsOnce(
+        new TooManyRequestsException({
+          message: 'Rate exceeded',
+          $metadata: { httpStatusCode: 400 }
+        })
+      )
+      .resolves({})
+    const sleep = async (ms: number, signal?: AbortSignal): Promise<void> => {
+      sleeps.push(ms)
+      if (sleeps.length === 2) cancel.abort(new Error('Cancelled by SIGINT'))
+      signal?.throwIfAborted()
+    }
+
+    await expect(
+      runQuery('SELECT 1', athenaPlan(), context({ signal: cancel.signal, sleep }))
+    ).rejects.toThrow('Athena query q-1 was stopped with StopQueryExecution: Cancelled by SIGINT')
+    expect(athenaMock.commandCalls(StopQueryExecutionCommand)).toHaveLength(2)
+    expect(log.warnings).toEqual([
+      'Athena StopQueryExecution was throttled (TooManyRequestsException); retry 1 of 3 in 500 ms'
+    ])
+  })
+
+  it('starts no query when cancelled while waiting to retry a throttled start', async () => {
+    const cancel = new AbortController()
+    athenaMock.on(StartQueryExecutionCommand).rejects(
+      new TooManyRequestsException({
+        message: 'Rate exceeded',
+        $metadata: { httpStatusCode: 400 }
+      })
+    )
+    const sleep = async (_ms: number, signal?: AbortSignal): Promise<void> => {
+      cancel.abort(new Error('Cancelled by SIGTERM'))
+      signal?.throwIfAborted()
+    }
+
+    await expect(
+      runQuery('SELECT 1', athenaPlan(), context({ signal: cancel.signal, sleep }))
+    ).rejects.toThrow('The Athena query was not started: Cancelled by SIGTERM')
+    expect(athenaMock.commandCalls(StartQueryExecutionCommand)).toHaveLength(1)
+    expect(athenaMock.commandCalls(StopQueryExecutionCommand)).toHaveLength(0)
+  })
+
+  it('stops a query still queued when query-timeout-minutes passes', async () => {
+    athenaMock.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-1' })
+    athenaMock.on(GetQueryExecutionCommand).resolves(execution('q-1', 'QUEUED'))
+    athenaMock.on(StopQueryExecutionCommand).resolves({})
+    // The real sleep: the timeout's signal cuts the first poll's 200 ms wait short.
+    const plan = athenaPlan({ queryTimeoutMs: 60 })
+
+    await expect(runQuery('SELECT 1', plan, context({ sleep: undefined }))).rejects.toThrow(
+      'Athena query q-1 was stopped with StopQueryExecution: it ran longer than query-timeout-minutes (0.001)'
+    )
+    expect(athenaMock.commandCalls(GetQueryExecutionCommand)).toHaveLength(0)
+    expect(athenaMock.commandCalls(StopQueryExecutionCommand)).toHaveLength(1)
   })
 
   it('starts no query once the run is cancelled', async () => {

@@ -1,10 +1,12 @@
 import {
   AthenaClient,
   GetQueryExecutionCommand,
+  GetQueryResultsCommand,
   GetTableMetadataCommand,
   MetadataException,
   StartQueryExecutionCommand,
   StopQueryExecutionCommand,
+  type GetQueryResultsOutput,
   type QueryExecution
 } from '@aws-sdk/client-athena'
 import { GetObjectCommand, S3Client, type GetObjectCommandOutput } from '@aws-sdk/client-s3'
@@ -297,6 +299,24 @@ describe('a run that goes wrong', () => {
     })
   })
 
+  it('stops reading the result CSV when the run is cancelled, and says so', async () => {
+    const cancel = new AbortController()
+    const arriving = new PassThrough()
+    s3Mock.on(GetObjectCommand).resolves({ Body: body(arriving) })
+    arriving.write(RESULT)
+
+    const { rows } = await scanWithAthena(athenaPlan(), context({ signal: cancel.signal }))
+    const iterator = rows[Symbol.asyncIterator]()
+    const first = await iterator.next()
+    cancel.abort(new Error('Cancelled by SIGINT'))
+
+    expect(first).toEqual({ done: false, value: ROWS[0] })
+    await expect(iterator.next()).rejects.toThrow(
+      'Stopped reading the result of Athena query q-1: Cancelled by SIGINT'
+    )
+    expect(arriving.destroyed).toBe(true)
+  })
+
   it('fails clearly when the result has other columns than the aggregate', async () => {
     s3Mock.on(GetObjectCommand).resolves({
       Body: body(Readable.from(['"awsregion","eventsource","eventname","eventtime","count"\n']))
@@ -324,14 +344,183 @@ describe('a run that goes wrong', () => {
       'The result of Athena query q-1 (s3://athena-results/cloudtrail/q-1.csv) is empty: it lacks even its header'
     )
   })
+})
 
-  it('fails when the execution names no S3 result location', async () => {
+/** A succeeded execution in a workgroup with managed query results: no S3 location at all. */
+function succeededManaged(id: string): { QueryExecution: QueryExecution } {
+  return {
+    QueryExecution: {
+      QueryExecutionId: id,
+      Status: { State: 'SUCCEEDED' },
+      ManagedQueryResultsConfiguration: { Enabled: true },
+      ResultConfiguration: {},
+      Statistics: { DataScannedInBytes: 1_048_576 }
+    }
+  }
+}
+
+const HEADER_CELLS = HEADER.trim()
+  .split(',')
+  .map((cell) => cell.replaceAll('"', ''))
+
+/** A GetQueryResults page: rows of cells, `null` for a NULL (a datum without VarCharValue). */
+function page(
+  rows: readonly (readonly (string | null)[])[],
+  nextToken?: string
+): GetQueryResultsOutput {
+  return {
+    ResultSet: {
+      Rows: rows.map((cells) => ({
+        Data: cells.map((cell) => (cell === null ? {} : { VarCharValue: cell }))
+      }))
+    },
+    NextToken: nextToken
+  }
+}
+
+const cellsOf = (row: AggregateRow): (string | null)[] => [
+  row.account,
+  row.region,
+  row.eventsource,
+  row.eventname,
+  row.eventdate,
+  row.errorcode === '' ? null : row.errorcode,
+  row.identitytype,
+  row.principal,
+  row.flag === '' ? null : row.flag,
+  String(row.events)
+]
+
+const THIRD_ROW: AggregateRow = {
+  ...ROWS[0]!,
+  region: 'us-west-2',
+  eventname: 'GetCallerIdentity',
+  events: 3
+}
+
+function pagesCalled(): { QueryExecutionId?: string; MaxResults?: number; NextToken?: string }[] {
+  return athenaMock.commandCalls(GetQueryResultsCommand).map((call) => call.args[0].input)
+}
+
+describe('a workgroup that manages query results', () => {
+  beforeEach(() => {
+    athenaMock
+      .on(GetQueryExecutionCommand)
+      .callsFake(({ QueryExecutionId }: { QueryExecutionId: string }) =>
+        succeededManaged(QueryExecutionId)
+      )
+    athenaMock
+      .on(GetQueryResultsCommand)
+      .resolvesOnce(page([HEADER_CELLS, cellsOf(ROWS[0]!)], 'token-2'))
+      .resolvesOnce(page([cellsOf(ROWS[1]!)], 'token-3'))
+      .resolvesOnce(page([cellsOf(THIRD_ROW)]))
+  })
+
+  it('pages through GetQueryResults, skipping the header row, and reads nothing from S3', async () => {
+    const result = await scan()
+
+    expect(result.rows).toEqual([...ROWS, THIRD_ROW])
+    expect(pagesCalled()).toEqual([
+      { QueryExecutionId: 'q-1', MaxResults: 1000, NextToken: undefined },
+      { QueryExecutionId: 'q-1', MaxResults: 1000, NextToken: 'token-2' },
+      { QueryExecutionId: 'q-1', MaxResults: 1000, NextToken: 'token-3' }
+    ])
+    expect(s3Mock.commandCalls(GetObjectCommand)).toEqual([])
+    expect(log.infos).toContain(
+      'Athena query q-1 succeeded, 1.0 MiB scanned; result: managed by the workgroup, read with GetQueryResults'
+    )
+  })
+
+  it('asks for the next page only once the rows of the previous one are consumed', async () => {
+    const { rows } = await scanWithAthena(athenaPlan(), context())
+    const iterator = rows[Symbol.asyncIterator]()
+
+    const first = await iterator.next()
+    const callsAfterFirstRow = pagesCalled().length
+    const second = await iterator.next()
+
+    expect(first).toEqual({ done: false, value: ROWS[0] })
+    expect(callsAfterFirstRow).toBe(1)
+    expect(second).toEqual({ done: false, value: ROWS[1] })
+    expect(pagesCalled()).toHaveLength(2)
+  })
+
+  it('uses GetQueryResults even when the managed execution also shows a location', async () => {
     athenaMock.on(GetQueryExecutionCommand).resolves({
-      QueryExecution: { QueryExecutionId: 'q-1', Status: { State: 'SUCCEEDED' } }
+      QueryExecution: {
+        ...succeededManaged('q-1').QueryExecution,
+        ResultConfiguration: { OutputLocation: 's3://athena-owned/q-1.csv' }
+      }
     })
 
+    const result = await scan()
+
+    expect(result.rows).toEqual([...ROWS, THIRD_ROW])
+    expect(s3Mock.commandCalls(GetObjectCommand)).toEqual([])
+  })
+
+  it('retries a throttled page with the same token, and says so', async () => {
+    athenaMock
+      .on(GetQueryResultsCommand)
+      .resolvesOnce(page([HEADER_CELLS, cellsOf(ROWS[0]!)], 'token-2'))
+      // Athena models no ThrottlingException: the SDK raises the API's generic one by name.
+      .rejectsOnce(
+        Object.assign(new Error('Rate exceeded'), {
+          name: 'ThrottlingException',
+          $metadata: { httpStatusCode: 400 }
+        })
+      )
+      .resolvesOnce(page([cellsOf(ROWS[1]!)]))
+
+    const result = await scan()
+
+    expect(result.rows).toEqual(ROWS)
+    expect(pagesCalled().map((call) => call.NextToken)).toEqual([undefined, 'token-2', 'token-2'])
+    expect(log.warnings).toEqual([
+      'Athena GetQueryResults was throttled (ThrottlingException); retry 1 of 3 in 0 ms'
+    ])
+  })
+
+  it('asks for no further page once the run is cancelled, and says so', async () => {
+    const cancel = new AbortController()
+    const { rows } = await scanWithAthena(athenaPlan(), context({ signal: cancel.signal }))
+    const iterator = rows[Symbol.asyncIterator]()
+
+    await iterator.next()
+    cancel.abort(new Error('Cancelled by SIGTERM'))
+
+    await expect(iterator.next()).rejects.toThrow(
+      'Stopped reading the result of Athena query q-1: Cancelled by SIGTERM'
+    )
+    expect(pagesCalled()).toHaveLength(1)
+  })
+
+  it('fails clearly when the first row is not the aggregate header', async () => {
+    athenaMock
+      .on(GetQueryResultsCommand)
+      .resolves(page([['awsregion', 'eventsource', 'eventname', 'eventtime', 'count']]))
+
     await expect(scan()).rejects.toThrow(
-      'Athena query q-1 succeeded but its execution names no S3 result location, which this action reads results from: use a workgroup that writes query results to S3'
+      'The result of Athena query q-1 (GetQueryResults) has the columns awsregion, eventsource, eventname, eventtime, count; expected account, region, eventsource, eventname, eventdate, errorcode, identitytype, principal, flag, events'
+    )
+  })
+
+  it('fails on a row with too few values, naming it', async () => {
+    athenaMock
+      .on(GetQueryResultsCommand)
+      .resolvesOnce(page([HEADER_CELLS], 'token-2'))
+      .resolvesOnce(page([['111122223333', 'eu-west-1', '42']]))
+
+    await expect(scan()).rejects.toThrow(
+      'row 2 of the result of Athena query q-1 (GetQueryResults) has 3 values; expected 10'
+    )
+  })
+
+  it('fails on a result without even its header', async () => {
+    athenaMock.on(GetQueryResultsCommand).resolves(page([]))
+
+    await expect(scan()).rejects.toThrow(
+      'The result of Athena query q-1 (GetQueryResults) is empty: it lacks even its header'
     )
   })
 })

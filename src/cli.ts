@@ -90,10 +90,21 @@ async function main(argv: string[]): Promise<number> {
       return 0
     }
 
+    // The first signal stops a running query before exiting. A second must not cut that short: a
+    // cancelled workflow step sends SIGINT, then SIGTERM. A third exits at once, as the default.
     const cancel = new AbortController()
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-      process.once(signal, () => cancel.abort(new Error(`Cancelled by ${signal}`)))
+    const signals = ['SIGINT', 'SIGTERM'] as const
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (!cancel.signal.aborted) {
+        cancel.abort(new Error(`Cancelled by ${signal}`))
+        return
+      }
+      process.stderr.write(
+        `${signal} again: still stopping (a running Athena query is stopped first); send it once more to exit at once\n`
+      )
+      for (const name of signals) process.removeListener(name, onSignal)
     }
+    for (const name of signals) process.on(name, onSignal)
     let clients: AwsClients | undefined
     const report = await makeReport(inputs, {
       log: stderrLog,

@@ -14,6 +14,11 @@ export interface RetryOptions {
   /** In [0, 1), as `Math.random`; injected by tests to pin the delays. */
   readonly random?: () => number
   readonly signal?: AbortSignal
+  /**
+   * Why an error the rule below leaves alone is worth trying again after all, or `undefined`: a
+   * caller's own transient failures, such as a connection lost while reading a response body.
+   */
+  readonly retryable?: (error: unknown) => string | undefined
 }
 
 /** Tries in all, the first included. The SDK has already retried each try (adaptive mode). */
@@ -23,19 +28,25 @@ const MAX_DELAY_MS = 10_000
 
 const THROTTLING_ERRORS = new Set(['ThrottlingException', 'TooManyRequestsException'])
 
-/** Throttling or a server-side failure: worth trying again after a pause. */
-function isThrottling(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false
+/**
+ * Why `error` is worth trying again after a pause (throttling, or a failure on AWS's side), or
+ * `undefined` when it is not.
+ */
+function retryReason(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined
   const { name, $metadata } = error as { name?: unknown; $metadata?: { httpStatusCode?: number } }
+  const label = typeof name === 'string' ? name : 'error'
   const status = $metadata?.httpStatusCode ?? 0
-  return (
-    (typeof name === 'string' && THROTTLING_ERRORS.has(name)) || status === 429 || status >= 500
-  )
+  if (THROTTLING_ERRORS.has(label) || status === 429) return `was throttled (${label})`
+  if (status >= 500) return `failed with HTTP ${status} (${label})`
+  return undefined
 }
 
 /**
- * Runs `work`, trying again on throttling with exponential backoff and full jitter, which spreads
- * the retries of many concurrent runs instead of synchronising them.
+ * Runs `work`, trying again on throttling (ThrottlingException, TooManyRequestsException, HTTP
+ * 429) and HTTP 5xx with exponential backoff and full jitter, which spreads the retries of many
+ * concurrent runs instead of synchronising them. Each retry is logged as a warning; the give-up
+ * rethrows the last error.
  * https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/
  */
 export async function withRetry<T>(
@@ -49,11 +60,10 @@ export async function withRetry<T>(
     try {
       return await work()
     } catch (error) {
-      if (attempt >= ATTEMPTS || !isThrottling(error)) throw error
+      const reason = retryReason(error) ?? options.retryable?.(error)
+      if (attempt >= ATTEMPTS || reason === undefined) throw error
       const ms = Math.floor(random() * Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** attempt))
-      options.log.warning(
-        `${what} was throttled (${error instanceof Error ? error.name : String(error)}); retry ${attempt} of ${ATTEMPTS - 1} in ${ms} ms`
-      )
+      options.log.warning(`${what} ${reason}; retry ${attempt} of ${ATTEMPTS - 1} in ${ms} ms`)
       await wait(ms, options.signal)
     }
   }

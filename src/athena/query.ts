@@ -22,7 +22,11 @@ export interface QueryContext {
 /** A query that SUCCEEDED. */
 export interface CompletedQuery {
   readonly id: string
-  /** Where Athena wrote the result CSV: the execution's own location, which a workgroup may set. */
+  /**
+   * Where Athena wrote the result CSV: the execution's own location, which a workgroup may set or
+   * enforce. `undefined` when the workgroup manages query results: they are read with
+   * GetQueryResults then.
+   */
   readonly outputLocation: string | undefined
   readonly dataScannedBytes: number
 }
@@ -54,13 +58,13 @@ export async function runQuery(
 
   for (let attempt = 1; ; attempt++) {
     if (signal.aborted) throw new Error(`The Athena query was not started: ${why()}`)
-    const id = await startQuery(sql, plan, context, signal)
+    const id = await startQuery(sql, plan, context, signal, why)
     const execution = await waitForQuery(id, context, signal, why)
     const state = execution.Status?.State
     if (state === 'SUCCEEDED') {
       return {
         id,
-        outputLocation: execution.ResultConfiguration?.OutputLocation,
+        outputLocation: outputLocationOf(execution),
         dataScannedBytes: execution.Statistics?.DataScannedInBytes ?? 0
       }
     }
@@ -72,11 +76,26 @@ export async function runQuery(
   }
 }
 
+/**
+ * The location the query really wrote to. A workgroup that enforces its configuration overrides
+ * the output-location we sent, and GetQueryExecution reports the one used.
+ * https://docs.aws.amazon.com/athena/latest/ug/workgroups-settings-override.html
+ * Managed query results live in storage Athena owns, which only GetQueryResults reads, whatever
+ * location the execution may show.
+ * https://docs.aws.amazon.com/athena/latest/ug/managed-results.html
+ */
+function outputLocationOf(execution: QueryExecution): string | undefined {
+  if (execution.ManagedQueryResultsConfiguration?.Enabled === true) return undefined
+  const location = execution.ResultConfiguration?.OutputLocation
+  return location === '' ? undefined : location
+}
+
 async function startQuery(
   sql: string,
   plan: Plan,
   context: QueryContext,
-  signal: AbortSignal
+  signal: AbortSignal,
+  why: () => string
 ): Promise<string> {
   // The same token on a retried call starts no second query: Athena answers with the first one.
   // https://docs.aws.amazon.com/athena/latest/APIReference/API_StartQueryExecution.html
@@ -97,6 +116,9 @@ async function startQuery(
       signal
     }
   ).catch((error: unknown) => {
+    // Cancelled while waiting to retry: Athena refused every try (throttled or a server error),
+    // so there is no query id to stop.
+    if (signal.aborted) throw new Error(`The Athena query was not started: ${why()}`)
     const message = withoutFinalStop(messageOf(error))
     throw new Error(`Athena could not start the query: ${message}${hintFor(message)}`, {
       cause: error
@@ -186,6 +208,11 @@ function withoutFinalStop(text: string): string {
 }
 
 const HINTS: readonly (readonly [RegExp, string])[] = [
+  [
+    // Athena's answer when an OutputLocation is sent to a workgroup with managed query results.
+    /ManagedQueryResultsConfiguration/,
+    'the workgroup manages its query results: leave output-location empty'
+  ],
   [
     /output location|outputlocation|result location/i,
     'set output-location or a workgroup result location'
