@@ -1,21 +1,17 @@
 import { GetQueryExecutionCommand, AthenaClient } from '@aws-sdk/client-athena'
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
-import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { parse } from 'yaml'
 import { startMoto, type AthenaResult, type Moto } from '../__fixtures__/moto.js'
-import { Input, parseInputs } from '../src/inputs.js'
+import { ACTION, runBundledAction, type ActionRun } from '../__fixtures__/runner.js'
+import { parseInputs } from '../src/inputs.js'
 import { makePlan, type Plan } from '../src/plan.js'
 import { coldRunStatements, createTableStatement, aggregationQuery } from '../src/sql.js'
 
-const ACTION = fileURLToPath(new URL('../dist/index.js', import.meta.url))
-const ACTION_YML = fileURLToPath(new URL('../action.yml', import.meta.url))
 const REGION = 'us-east-1'
 const ACCOUNT = '123456789012'
 const DAY = '2024-03-10'
@@ -141,81 +137,14 @@ const aws = {
 let moto: Moto
 let workdir: string
 
-interface ActionRun {
-  readonly code: number | null
-  readonly stdout: string
-  readonly outputs: Record<string, string>
-  readonly summary: string
-  readonly reportDir: string
-}
-
-/**
- * Runs the bundled action the way the runner does: every input of action.yml as `INPUT_NAME`
- * (upper-cased, hyphens kept) holding its default unless the workflow sets it, the runner's files
- * and variables, and no ACTIONS_RUNTIME_TOKEN (so no artifact service).
- */
-async function runAction(inputs: Record<string, string>): Promise<ActionRun> {
-  const declared = (
-    parse(await readFile(ACTION_YML, 'utf8')) as {
-      inputs: Record<string, { default?: string }>
-    }
-  ).inputs
-  const env: Record<string, string> = {}
-  for (const [name, { default: fallback = '' }] of Object.entries(declared)) {
-    const value = name === Input.GithubToken ? 'ghs_notarealtoken' : fallback
-    env[`INPUT_${name.toUpperCase()}`] = inputs[name] ?? value
-  }
-  const runnerTemp = join(workdir, 'runner-temp')
-  const githubOutput = join(workdir, 'github-output')
-  const stepSummary = join(workdir, 'step-summary.md')
-  await mkdir(runnerTemp, { recursive: true })
-  await writeFile(githubOutput, '')
-  await writeFile(stepSummary, '')
-
-  const child = spawn(process.execPath, [ACTION], {
-    cwd: workdir,
-    env: {
-      ...env,
-      HOME: workdir,
-      CI: 'true',
-      GITHUB_ACTIONS: 'true',
-      GITHUB_OUTPUT: githubOutput,
-      GITHUB_STEP_SUMMARY: stepSummary,
-      GITHUB_WORKSPACE: workdir,
-      GITHUB_REPOSITORY: 'octo-org/audit',
-      GITHUB_RUN_ID: '4242',
-      GITHUB_SERVER_URL: 'https://github.com',
-      GITHUB_EVENT_NAME: 'schedule',
-      RUNNER_TEMP: runnerTemp,
-      AWS_ENDPOINT_URL: moto.endpoint,
-      AWS_REGION: REGION,
-      AWS_ACCESS_KEY_ID: 'testing',
-      AWS_SECRET_ACCESS_KEY: 'testing',
-      AWS_CONFIG_FILE: join(workdir, 'no-aws-config'),
-      AWS_SHARED_CREDENTIALS_FILE: join(workdir, 'no-aws-credentials'),
-      AWS_EC2_METADATA_DISABLED: 'true'
-    },
-    stdio: ['ignore', 'pipe', 'pipe']
+/** The bundled action against moto, with the runner's environment. */
+function runAction(inputs: Record<string, string>): Promise<ActionRun> {
+  return runBundledAction(workdir, inputs, {
+    AWS_ENDPOINT_URL: moto.endpoint,
+    AWS_REGION: REGION,
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing'
   })
-  let stdout = ''
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-  child.stderr.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
-  return {
-    code,
-    stdout,
-    outputs: parseOutputs(await readFile(githubOutput, 'utf8')),
-    summary: await readFile(stepSummary, 'utf8'),
-    reportDir: join(runnerTemp, 'cloudtrail-report')
-  }
-}
-
-/** `name<<DELIMITER\nvalue\nDELIMITER\n`, as `core.setOutput` writes to GITHUB_OUTPUT. */
-function parseOutputs(text: string): Record<string, string> {
-  const outputs: Record<string, string> = {}
-  const pattern = /^([^<\n]+)<<(\S+)\n([\s\S]*?)\n\2\n/gm
-  for (const [, name = '', , value = ''] of text.matchAll(pattern)) outputs[name] = value
-  return outputs
 }
 
 /** A CloudTrail delivery: Athena does not read it under moto, but the bucket looks like a trail's. */

@@ -14,16 +14,14 @@ import { fileURLToPath } from 'node:url'
 import { setTimeout as delay } from 'node:timers/promises'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
+import { ACTION, CLI, NODE } from '../__fixtures__/runner.js'
 import { startMoto, type Moto } from '../__fixtures__/moto.js'
 import { parseInputs } from '../src/inputs.js'
 import { makePlan } from '../src/plan.js'
 import { aggregationQuery } from '../src/sql.js'
 
-const ACTION = fileURLToPath(new URL('../dist/index.js', import.meta.url))
-const CLI = fileURLToPath(new URL('../dist/cli/index.js', import.meta.url))
 const ACTION_YML = fileURLToPath(new URL('../action.yml', import.meta.url))
 /** CI runs the bundle with the Node of `runs.using` (node24); locally, the Node running the tests. */
-const NODE = process.env.ACTION_NODE ?? process.execPath
 const REGION = 'us-east-1'
 const REGIONS = ['us-east-1', 'eu-west-1']
 

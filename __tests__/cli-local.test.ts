@@ -3,13 +3,12 @@ import { existsSync } from 'node:fs'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { localPlan, scanDir, totalEvents } from '../__fixtures__/local-scan.js'
+import { CLI, NODE } from '../__fixtures__/runner.js'
 import { generateSampleBucket } from '../src/generator/bucket.js'
 import { folderDays } from '../src/window.js'
 
-const CLI = fileURLToPath(new URL('../dist/cli/index.js', import.meta.url))
 const ACCOUNT = '111122223333'
 const DAY = '2026-11-01'
 
@@ -36,7 +35,7 @@ describe('the bundled CLI with the local engine', () => {
     expect(existsSync(CLI), `${CLI} is missing: run 'npm run bundle' first`).toBe(true)
     const out = join(root, 'report')
     const cli = spawnSync(
-      process.execPath,
+      NODE,
       [
         CLI,
         '--engine',

@@ -23,6 +23,8 @@ const inputOptions = Object.fromEntries(
 const EXIT_FAILURE = 1
 const EXIT_USAGE = 2
 
+let cancelled = false
+
 function usage(): string {
   const lines = Object.values(Input).map((input) => {
     const fallback = DEFAULTS[input] === '' ? '' : ` (default: ${DEFAULTS[input]})`
@@ -91,20 +93,24 @@ async function main(argv: string[]): Promise<number> {
     }
 
     // The first signal stops a running query before exiting. A second must not cut that short: a
-    // cancelled workflow step sends SIGINT, then SIGTERM. A third exits at once, as the default.
+    // cancelled workflow step sends SIGINT, then SIGTERM. A third exits at once. The handlers stay
+    // installed throughout, since removing them races with a signal already on its way.
     const cancel = new AbortController()
-    const signals = ['SIGINT', 'SIGTERM'] as const
+    let signalsSeen = 0
     const onSignal = (signal: NodeJS.Signals): void => {
-      if (!cancel.signal.aborted) {
+      signalsSeen++
+      cancelled = true
+      if (signalsSeen === 1) {
         cancel.abort(new Error(`Cancelled by ${signal}`))
-        return
+      } else if (signalsSeen === 2) {
+        process.stderr.write(
+          `${signal} again: still stopping (a running Athena query is stopped first); send it once more to exit at once\n`
+        )
+      } else {
+        process.exit(EXIT_FAILURE)
       }
-      process.stderr.write(
-        `${signal} again: still stopping (a running Athena query is stopped first); send it once more to exit at once\n`
-      )
-      for (const name of signals) process.removeListener(name, onSignal)
     }
-    for (const name of signals) process.on(name, onSignal)
+    for (const name of ['SIGINT', 'SIGTERM'] as const) process.on(name, onSignal)
     let clients: AwsClients | undefined
     const report = await makeReport(inputs, {
       log: stderrLog,
@@ -133,4 +139,8 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-process.exitCode = await main(process.argv.slice(2))
+const code = await main(process.argv.slice(2))
+// After a cancellation, more signals may still be on their way; exiting now, with the failure
+// already reported, keeps one arriving during Node's teardown from ending the CLI by signal.
+if (cancelled) process.exit(code)
+process.exitCode = code

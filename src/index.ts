@@ -41,3 +41,7 @@ await run({
     })),
   signal: cancel.signal
 })
+
+// After a cancellation, more signals may still be on their way; exiting now, with the failure
+// already reported, keeps one arriving during Node's teardown from ending the step by signal.
+if (cancel.signal.aborted) process.exit(process.exitCode ?? 1)
