@@ -137,11 +137,15 @@ describe('a throttled call', () => {
 })
 
 describe('the AWS clients', () => {
-  it("use the SDK's adaptive retry mode, 6 attempts a call, under the action's own retries", async () => {
+  it("retry 6 attempts a call under the action's own retries: adaptive for Athena and EC2, standard for S3", async () => {
     const clients = createAwsClients({ customEndpoint: false })
 
-    for (const client of [clients.athena, clients.s3, clients.ec2]) {
-      expect(await client.config.retryStrategy()).toMatchObject({ mode: 'adaptive' })
+    for (const [client, mode] of [
+      [clients.athena, 'adaptive'],
+      [clients.ec2, 'adaptive'],
+      [clients.s3, 'standard']
+    ] as const) {
+      expect(await client.config.retryStrategy()).toMatchObject({ mode })
       expect(await client.config.maxAttempts()).toBe(6)
     }
   })

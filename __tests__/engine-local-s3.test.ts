@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { localPlan, scanDir } from '../__fixtures__/local-scan.js'
+import { recordingLog } from '../__fixtures__/log.js'
 import { startMoto, type Moto } from '../__fixtures__/moto.js'
 import { bucketSource, directorySource, type LogSource } from '../src/engine/local/sources.js'
 import type { Plan } from '../src/plan.js'
@@ -88,7 +89,7 @@ describe('local engine reading the bucket', () => {
       }
       return listed
     }
-    const byThree = await paths(bucketSource(s3, BUCKET, 3))
+    const byThree = await paths(bucketSource(s3, BUCKET, { log: recordingLog(), pageSize: 3 }))
     expect(byThree.length).toBeGreaterThan(6)
     expect(byThree).toEqual(
       (await paths(directorySource(root))).map(

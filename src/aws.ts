@@ -9,15 +9,22 @@ export interface AwsClients {
 }
 
 /**
- * Clients with the SDK's adaptive retry mode, which backs off on throttling with jitter and
- * rate-limits the client. Credentials, region and `AWS_ENDPOINT_URL` come from the environment.
+ * Clients that retry with backoff and jitter, 6 attempts a call. Athena and EC2 use the SDK's
+ * adaptive mode, which also rate-limits the client on throttling. S3 uses standard mode: the local
+ * engine reads thousands of objects, and adaptive mode, throttled before it has measured a send
+ * rate, drops to half a request a second. Credentials, region and `AWS_ENDPOINT_URL` come from
+ * the environment.
  */
 export function createAwsClients(options: { customEndpoint: boolean }): AwsClients {
-  const config = { maxAttempts: 6, retryMode: 'adaptive' }
+  const adaptive = { maxAttempts: 6, retryMode: 'adaptive' }
   return {
-    athena: new AthenaClient(config),
-    // An endpoint such as http://127.0.0.1:5000 has no DNS names for virtual-hosted buckets.
-    s3: new S3Client({ ...config, forcePathStyle: options.customEndpoint }),
-    ec2: new EC2Client(config)
+    athena: new AthenaClient(adaptive),
+    s3: new S3Client({
+      maxAttempts: 6,
+      retryMode: 'standard',
+      // An endpoint such as http://127.0.0.1:5000 has no DNS names for virtual-hosted buckets.
+      forcePathStyle: options.customEndpoint
+    }),
+    ec2: new EC2Client(adaptive)
   }
 }

@@ -21,7 +21,7 @@ export interface RetryOptions {
   readonly retryable?: (error: unknown) => string | undefined
 }
 
-/** Tries in all, the first included. The SDK has already retried each try (adaptive mode). */
+/** Tries in all, the first included. The SDK has already retried each try. */
 const ATTEMPTS = 4
 const BASE_DELAY_MS = 500
 const MAX_DELAY_MS = 10_000

@@ -1,4 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3'
+import { setMaxListeners } from 'node:events'
 import { readdir, stat } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
@@ -7,6 +8,7 @@ import { FLAG_RULES } from '../flags.js'
 import { dayFolderKey, logsRootKey } from '../layout.js'
 import type { Log } from '../log.js'
 import type { Plan } from '../plan.js'
+import type { Sleep } from '../retry.js'
 import type { Scan, SkippedFile } from '../scan.js'
 import { REGION } from '../validation.js'
 import { EventIdSet } from './local/dedupe.js'
@@ -20,6 +22,9 @@ export interface LocalContext {
   readonly s3: S3Client | undefined
   readonly log: Log
   readonly signal: AbortSignal
+  /** For the retries of S3 reads; injected by tests so they run instantly. */
+  readonly sleep?: Sleep
+  readonly random?: () => number
 }
 
 /**
@@ -28,9 +33,13 @@ export interface LocalContext {
  * aggregate keys and the dedupe set, never with the volume of logs.
  */
 export async function scanLocally(plan: Plan, context: LocalContext): Promise<Scan> {
-  const { log, signal } = context
-  signal.throwIfAborted()
-  const source = await sourceOf(plan, context.s3)
+  const { log } = context
+  context.signal.throwIfAborted()
+  const source = await sourceOf(plan, context)
+  // Each S3 request in flight, and each retry's wait, listens for the abort: more than the 10
+  // listeners past which Node.js suspects a leak. A signal of the scan's own says how many to expect.
+  const signal = AbortSignal.any([context.signal])
+  setMaxListeners(source.concurrency * 4, signal)
   const folders = plan.accounts.flatMap((account) =>
     plan.regions.flatMap((region) =>
       plan.folderDays.map((day) => dayFolderKey(plan.layout, account, region, day))
@@ -99,13 +108,14 @@ export async function scanLocally(plan: Plan, context: LocalContext): Promise<Sc
   }
 }
 
-async function sourceOf(plan: Plan, s3: S3Client | undefined): Promise<LogSource> {
+async function sourceOf(plan: Plan, context: LocalContext): Promise<LogSource> {
   if (plan.logsDir !== '') {
     await requireDirectory(plan.logsDir)
     return directorySource(plan.logsDir)
   }
+  const { s3, log, sleep, random } = context
   if (s3 === undefined) throw new Error('The local engine needs an S3 client to read the bucket')
-  return bucketSource(s3, plan.layout.bucket)
+  return bucketSource(s3, plan.layout.bucket, { log, sleep, random })
 }
 
 /**

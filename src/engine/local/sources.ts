@@ -2,6 +2,9 @@ import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { s3Url } from '../../layout.js'
+import type { Log } from '../../log.js'
+import { formatCount } from '../../markdown.js'
+import { withRetry, type Sleep } from '../../retry.js'
 
 /** One log file of a day folder, not read yet. */
 export interface LogFile {
@@ -53,48 +56,114 @@ export function directorySource(root: string): LogSource {
   }
 }
 
+/** How the bucket is read. */
+export interface BucketReadOptions {
+  /** Where each retry is said. */
+  readonly log: Log
+  /** Keys per `ListObjectsV2` page. */
+  readonly pageSize?: number
+  readonly sleep?: Sleep
+  readonly random?: () => number
+}
+
 /**
  * The bucket itself: one `ListObjectsV2` prefix per day folder, a page of up to `pageSize` keys
  * at a time, objects streamed in.
+ *
+ * The SDK retries a request that fails before its response is handed over (HTTP 5xx, throttling,
+ * a connection reset), a bounded number of times. It cannot retry an object whose body breaks off
+ * while it is being read, after `send` has returned: that object is fetched again, whole, here, and
+ * so is any request the SDK gave up on for a transient reason (its retry quota runs dry when many
+ * requests fail at once). An object reaches the parser only once all its bytes are in, so no
+ * attempt's partial data is ever counted.
  */
-export function bucketSource(s3: S3Client, bucket: string, pageSize = 1000): LogSource {
+export function bucketSource(s3: S3Client, bucket: string, options: BucketReadOptions): LogSource {
+  const pageSize = options.pageSize ?? 1000
+  const retry = (signal: AbortSignal) => ({
+    log: options.log,
+    sleep: options.sleep,
+    random: options.random,
+    signal,
+    retryable: transientReadFailure
+  })
   return {
     concurrency: 32,
     async *list(folderKey, signal) {
       let ContinuationToken: string | undefined
       do {
-        const page = await s3
-          .send(
-            new ListObjectsV2Command({
-              Bucket: bucket,
-              Prefix: folderKey,
-              ContinuationToken,
-              MaxKeys: pageSize
-            }),
-            { abortSignal: signal }
-          )
-          .catch((error: unknown) => {
-            throw new Error(
-              `Cannot list ${s3Url(bucket, folderKey)}: ${(error as Error).message}`,
-              {
-                cause: error
-              }
-            )
+        const page = await withRetry(
+          `Listing ${s3Url(bucket, folderKey)}`,
+          () =>
+            s3.send(
+              new ListObjectsV2Command({
+                Bucket: bucket,
+                Prefix: folderKey,
+                ContinuationToken,
+                MaxKeys: pageSize
+              }),
+              { abortSignal: signal }
+            ),
+          retry(signal)
+        ).catch((error: unknown) => {
+          throw new Error(`Cannot list ${s3Url(bucket, folderKey)}: ${(error as Error).message}`, {
+            cause: error
           })
+        })
         for (const object of page.Contents ?? []) {
           const key = object.Key ?? ''
           const kind = logFileKind(key.slice(folderKey.length))
           if (kind === undefined) continue
+          const path = s3Url(bucket, key)
           yield {
-            path: s3Url(bucket, key),
+            path,
             gzipped: kind.gzipped,
-            fetch: (fetchSignal) => getObject(s3, bucket, key, fetchSignal)
+            fetch: (fetchSignal) =>
+              withRetry(
+                `Reading ${path}`,
+                () => getObject(s3, bucket, key, fetchSignal),
+                retry(fetchSignal)
+              )
           }
         }
         ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined
       } while (ContinuationToken !== undefined)
     }
   }
+}
+
+/** An object's body that broke off while it was read: the connection, not the object, failed. */
+class CutBody extends Error {
+  constructor(received: number, expected: number | undefined, cause: unknown) {
+    const of = expected === undefined ? '' : ` of ${formatCount(expected)}`
+    super(`was cut off after ${formatCount(received)}${of} bytes (${errorText(cause)})`, { cause })
+    this.name = 'CutBody'
+  }
+}
+
+/**
+ * Node.js's codes for a connection that failed, which the SDK leaves on the errors it gives up
+ * with: https://nodejs.org/api/errors.html#common-system-errors
+ */
+const CONNECTION_ERRORS = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT'])
+
+/** Why a failed read is worth doing again, beyond what `withRetry` retries by itself. */
+function transientReadFailure(error: unknown): string | undefined {
+  if (error instanceof CutBody) return error.message
+  if (!(error instanceof Error)) return undefined
+  const { code } = error as NodeJS.ErrnoException
+  if ((code !== undefined && CONNECTION_ERRORS.has(code)) || error.name === 'TimeoutError') {
+    return `lost its connection (${errorText(error)})`
+  }
+  return undefined
+}
+
+/** `ECONNRESET: aborted`: Node.js's message alone does not say what went wrong. */
+function errorText(error: unknown): string {
+  if (!(error instanceof Error)) return String(error)
+  const { code } = error as NodeJS.ErrnoException
+  return code === undefined || error.message.includes(code)
+    ? error.message
+    : `${code}: ${error.message}`
 }
 
 async function getObject(
@@ -111,9 +180,14 @@ async function getObject(
   if (body === undefined) return new Uint8Array(0)
   const chunks: Uint8Array[] = []
   let length = 0
-  for await (const chunk of body) {
-    chunks.push(chunk)
-    length += chunk.length
+  try {
+    for await (const chunk of body) {
+      chunks.push(chunk)
+      length += chunk.length
+    }
+  } catch (error) {
+    if (signal.aborted) throw signal.reason
+    throw new CutBody(length, object.ContentLength, error)
   }
   // One allocation of the object's own size, so it can move to a worker without a copy.
   const bytes = new Uint8Array(length)
