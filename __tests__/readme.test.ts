@@ -6,7 +6,12 @@ import { flagTable } from '../__fixtures__/flag-docs.js'
 function unpadded(markdown: string): string {
   return markdown
     .split('\n')
-    .map((line) => line.trim().replace(/\s*\|\s*/g, '|').replace(/-{3,}/g, '---'))
+    .map((line) =>
+      line
+        .trim()
+        .replace(/\s*\|\s*/g, '|')
+        .replace(/-{3,}/g, '---')
+    )
     .join('\n')
 }
 
