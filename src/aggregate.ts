@@ -39,3 +39,21 @@ export type AggregateKey = Omit<AggregateRow, 'events'>
 
 /** What an engine yields: the aggregate, streamed, so reports never hold all of it at once. */
 export type Aggregate = AsyncIterable<AggregateRow>
+
+/** A row from its key's values, in `AGGREGATE_COLUMNS` order, and its count. */
+export function aggregateRow(values: readonly string[], events: number): AggregateRow {
+  const [account = '', region = '', eventsource = '', eventname = '', eventdate = ''] = values
+  const [errorcode = '', identitytype = '', principal = '', flag = ''] = values.slice(5)
+  return {
+    account,
+    region,
+    eventsource,
+    eventname,
+    eventdate,
+    errorcode,
+    identitytype,
+    principal,
+    flag,
+    events
+  }
+}

@@ -85702,6 +85702,7 @@ function(e,t){for(var r=0;r<t.length;r++){var i=t[r];i.enumerable=i.enumerable||
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   _: () => (/* binding */ aggregateRow),
 /* harmony export */   a: () => (/* binding */ AGGREGATE_COLUMNS)
 /* harmony export */ });
 /**
@@ -85721,6 +85722,23 @@ const AGGREGATE_COLUMNS = [
     'flag',
     'events'
 ];
+/** A row from its key's values, in `AGGREGATE_COLUMNS` order, and its count. */
+function aggregateRow(values, events) {
+    const [account = '', region = '', eventsource = '', eventname = '', eventdate = ''] = values;
+    const [errorcode = '', identitytype = '', principal = '', flag = ''] = values.slice(5);
+    return {
+        account,
+        region,
+        eventsource,
+        eventname,
+        eventdate,
+        errorcode,
+        identitytype,
+        principal,
+        flag,
+        events
+    };
+}
 
 
 /***/ }),
@@ -89014,22 +89032,11 @@ function toRow(cells, where) {
     if (cells.length !== aggregate/* AGGREGATE_COLUMNS */.a.length) {
         throw new Error(`${where()} has ${cells.length} values; expected ${aggregate/* AGGREGATE_COLUMNS */.a.length}`);
     }
-    const [account = '', region = '', eventsource = '', eventname = '', eventdate = '', errorcode = '', identitytype = '', principal = '', flag = '', events = ''] = cells;
+    const events = cells[aggregate/* AGGREGATE_COLUMNS */.a.length - 1] ?? '';
     if (!/^\d+$/.test(events)) {
         throw new Error(`${where()}: events is ${JSON.stringify(events)}, not a whole number`);
     }
-    return {
-        account,
-        region,
-        eventsource,
-        eventname,
-        eventdate,
-        errorcode,
-        identitytype,
-        principal,
-        flag,
-        events: Number(events)
-    };
+    return (0,aggregate/* aggregateRow */._)(cells, Number(events));
 }
 
 // EXTERNAL MODULE: ./src/sql.ts
@@ -90501,6 +90508,7 @@ function owned(job) {
 
 
 
+
 /**
  * The local engine: reads the day folders' log files (from `logsDir`, or the bucket), parses them
  * in worker threads, and adds their partial aggregates up here. Memory grows with the distinct
@@ -90657,20 +90665,7 @@ class LocalAggregate {
         const order = this.keys.map((_, index) => index).sort((a, b) => compareKeys(this.keys, a, b));
         for (const index of order) {
             const values = JSON.parse(this.keys[index]);
-            const [account = '', region = '', eventsource = '', eventname = '', eventdate = ''] = values;
-            const [errorcode = '', identitytype = '', principal = '', flag = ''] = values.slice(5);
-            yield {
-                account,
-                region,
-                eventsource,
-                eventname,
-                eventdate,
-                errorcode,
-                identitytype,
-                principal,
-                flag,
-                events: this.events[index]
-            };
+            yield (0,aggregate/* aggregateRow */._)(values, this.events[index]);
         }
     }
 }

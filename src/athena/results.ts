@@ -2,7 +2,7 @@ import { GetQueryResultsCommand, type AthenaClient } from '@aws-sdk/client-athen
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3'
 import { parse } from 'csv-parse'
 import { Readable } from 'node:stream'
-import { AGGREGATE_COLUMNS, type Aggregate, type AggregateRow } from '../aggregate.js'
+import { aggregateRow, AGGREGATE_COLUMNS, type Aggregate, type AggregateRow } from '../aggregate.js'
 import type { Log } from '../log.js'
 import { withRetry, type Sleep } from '../retry.js'
 import type { CompletedQuery } from './query.js'
@@ -141,31 +141,9 @@ function toRow(cells: readonly string[], where: () => string): AggregateRow {
   if (cells.length !== AGGREGATE_COLUMNS.length) {
     throw new Error(`${where()} has ${cells.length} values; expected ${AGGREGATE_COLUMNS.length}`)
   }
-  const [
-    account = '',
-    region = '',
-    eventsource = '',
-    eventname = '',
-    eventdate = '',
-    errorcode = '',
-    identitytype = '',
-    principal = '',
-    flag = '',
-    events = ''
-  ] = cells
+  const events = cells[AGGREGATE_COLUMNS.length - 1] ?? ''
   if (!/^\d+$/.test(events)) {
     throw new Error(`${where()}: events is ${JSON.stringify(events)}, not a whole number`)
   }
-  return {
-    account,
-    region,
-    eventsource,
-    eventname,
-    eventdate,
-    errorcode,
-    identitytype,
-    principal,
-    flag,
-    events: Number(events)
-  }
+  return aggregateRow(cells, Number(events))
 }

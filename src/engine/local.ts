@@ -3,7 +3,7 @@ import { setMaxListeners } from 'node:events'
 import { readdir, stat } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
-import type { AggregateRow } from '../aggregate.js'
+import { aggregateRow, type AggregateRow } from '../aggregate.js'
 import { FLAG_RULES } from '../flags.js'
 import { dayFolderKey, logsRootKey } from '../layout.js'
 import type { Log } from '../log.js'
@@ -198,20 +198,7 @@ class LocalAggregate {
     const order = this.keys.map((_, index) => index).sort((a, b) => compareKeys(this.keys, a, b))
     for (const index of order) {
       const values: string[] = JSON.parse(this.keys[index] as string)
-      const [account = '', region = '', eventsource = '', eventname = '', eventdate = ''] = values
-      const [errorcode = '', identitytype = '', principal = '', flag = ''] = values.slice(5)
-      yield {
-        account,
-        region,
-        eventsource,
-        eventname,
-        eventdate,
-        errorcode,
-        identitytype,
-        principal,
-        flag,
-        events: this.events[index] as number
-      }
+      yield aggregateRow(values, this.events[index] as number)
     }
   }
 }
