@@ -1,0 +1,126 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+
+const uploadArtifact = vi.fn()
+vi.mock('@actions/artifact', () => ({
+  DefaultArtifactClient: vi.fn(function () {
+    return { uploadArtifact }
+  })
+}))
+
+const outputs: Record<string, unknown> = {}
+const summaries: string[] = []
+const failures: string[] = []
+vi.mock('@actions/core', () => {
+  const summary = {
+    addRaw: (text: string) => {
+      summaries.push(text)
+      return summary
+    },
+    write: async () => summary
+  }
+  return {
+    summary,
+    setOutput: (name: string, value: unknown) => (outputs[name] = value),
+    setFailed: (message: string) => failures.push(message),
+    setSecret: vi.fn(),
+    info: vi.fn(),
+    warning: vi.fn(),
+    debug: vi.fn(),
+    group: (_name: string, work: () => Promise<unknown>) => work()
+  }
+})
+
+const { run } = await import('../src/main.js')
+const { DEFAULTS } = await import('../src/inputs.js')
+const { generateSampleBucket } = await import('../src/generator/bucket.js')
+
+const RUN_URL = 'https://github.com/octo-org/audit/actions/runs/4242'
+let root: string
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'main-'))
+  await generateSampleBucket(join(root, 'bucket'), {
+    seed: 3,
+    accounts: ['111122223333'],
+    regions: ['us-east-1'],
+    days: ['2026-11-01'],
+    filesPerDay: 4,
+    recordsPerFile: 5
+  })
+})
+
+afterAll(() => rm(root, { recursive: true, force: true }))
+
+beforeEach(() => {
+  uploadArtifact.mockReset().mockResolvedValue({ id: 77, size: 1000, digest: 'sha256:x' })
+  summaries.length = 0
+  failures.length = 0
+  for (const name of Object.keys(outputs)) delete outputs[name]
+})
+
+function environment(given: Record<string, string>, runUrl: string | undefined) {
+  const inputs: Record<string, string> = {
+    ...DEFAULTS,
+    engine: 'local',
+    'logs-dir': join(root, 'bucket'),
+    account: '111122223333',
+    date: '2026-11-01',
+    ...given
+  }
+  return {
+    read: (input: string) => inputs[input] ?? '',
+    now: new Date('2026-11-23T00:00:00Z'),
+    runnerTemp: join(root, 'runner-temp'),
+    runUrl,
+    pullRequest: undefined,
+    aws: () => {
+      throw new Error('no AWS call expected')
+    },
+    signal: new AbortController().signal
+  }
+}
+
+describe('the action', () => {
+  it('uploads the report directory as the artifact, and links it from the job summary', async () => {
+    await run(
+      environment({ 'artifact-name': 'audit-{account}-{date}', 'retention-days': '5' }, RUN_URL)
+    )
+
+    const reportDir = join(root, 'runner-temp', 'cloudtrail-report')
+    expect(failures).toEqual([])
+    expect(uploadArtifact).toHaveBeenCalledWith(
+      'audit-111122223333-2026-11-01',
+      ['errors.csv', 'events.csv', 'flags.csv', 'principals.csv', 'summary.md'].map((file) =>
+        join(reportDir, file)
+      ),
+      reportDir,
+      { retentionDays: 5 }
+    )
+    expect(outputs['artifact-id']).toBe(77)
+    expect(outputs['artifact-url']).toBe(`${RUN_URL}/artifacts/77`)
+    expect(outputs['csv-path']).toBe(join(reportDir, 'events.csv'))
+    expect(summaries).toHaveLength(1)
+    expect(summaries[0]).toContain(`| Report files | [artifact](${RUN_URL}/artifacts/77) |`)
+    // The artifact's own copy of the summary cannot link to itself.
+    expect(await readFile(join(reportDir, 'summary.md'), 'utf8')).not.toContain('[artifact]')
+  })
+
+  it('skips the upload when the artifact name is empty, or outside GitHub Actions', async () => {
+    await run(environment({ 'artifact-name': '' }, RUN_URL))
+    await run(environment({}, undefined))
+    expect(uploadArtifact).not.toHaveBeenCalled()
+    expect(outputs['artifact-id']).toBeUndefined()
+    expect(failures).toEqual([])
+  })
+
+  it('fails the step once, with the input named, before reading anything', async () => {
+    await run(environment({ 'day-boundary': 'midnight' }, RUN_URL))
+    expect(failures).toEqual([
+      `Input 'day-boundary' must be one of 'event-time', 'delivery'; got "midnight"`
+    ])
+    expect(summaries).toEqual([])
+  })
+})
