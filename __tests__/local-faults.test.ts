@@ -173,14 +173,14 @@ describe('local engine reading S3 through faults', () => {
     expect(await reportText(faulted)).toEqual(await reportText(baseline))
 
     expect(proxy?.counts()).toEqual({
-      requests: 71,
-      'internal-error': 2,
-      'slow-down': 3,
-      throttling: 1,
+      requests: 66,
+      'internal-error': 3,
+      'slow-down': 1,
+      throttling: 2,
       'reset-before-headers': 2,
-      'reset-after-headers': 5,
-      'reset-mid-body': 2,
-      slow: 3
+      'reset-after-headers': 1,
+      'reset-mid-body': 3,
+      slow: 2
     })
   })
 

@@ -391,26 +391,6 @@ const TEMPLATES: readonly EventTemplate[] = [
   },
   {
     source: 'ec2.amazonaws.com',
-    name: 'AuthorizeSecurityGroupIngress',
-    weight: 0.3,
-    readOnly: false,
-    errors: [EC2_DENIED],
-    request: ({ random }) => ({
-      groupId: `sg-0${random.hex(16)}`,
-      ipPermissions: {
-        items: [
-          {
-            ipProtocol: 'tcp',
-            fromPort: 22,
-            toPort: 22,
-            ipRanges: { items: [{ cidrIp: '0.0.0.0/0' }] }
-          }
-        ]
-      }
-    })
-  },
-  {
-    source: 'ec2.amazonaws.com',
     name: 'CreateNetworkAclEntry',
     weight: 0.1,
     readOnly: false,
