@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
 
 /** The bundled action and CLI, run on the Node that CI sets (the runtime action.yml declares). */
-export const NODE = process.env.ACTION_NODE ?? process.execPath
+export const NODE = process.env.ACTION_NODE || process.execPath
 export const ACTION = fileURLToPath(new URL('../dist/index.js', import.meta.url))
 export const CLI = fileURLToPath(new URL('../dist/cli/index.js', import.meta.url))
 const ACTION_YML = fileURLToPath(new URL('../action.yml', import.meta.url))
