@@ -1,8 +1,8 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api'
 import { join } from 'node:path'
-import { AGGREGATE_COLUMNS, type AggregateRow } from '../src/aggregate.js'
-import { logsRootKey, type Layout } from '../src/layout.js'
-import type { TableRef } from '../src/plan.js'
+import { AGGREGATE_COLUMNS, type AggregateRow } from '../src/engine/aggregate.js'
+import { logsRootKey, type Layout } from '../src/plan/layout.js'
+import type { TableRef } from '../src/plan/plan.js'
 
 /**
  * The Presto functions of the aggregation query that DuckDB lacks, as macros that give Athena's

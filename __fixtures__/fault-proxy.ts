@@ -8,7 +8,7 @@ import {
 } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { setTimeout as delay } from 'node:timers/promises'
-import { Random } from '../src/generator/random.js'
+import { Random } from '../scripts/generator/random.js'
 
 /** What the proxy can do to a request instead of passing it through untouched. */
 export const FAULTS = [

@@ -1,4 +1,4 @@
-import { FLAG_RULES, type Condition, type FlagField } from '../src/flags.js'
+import { FLAG_RULES, type Condition, type FlagField } from '../src/rules/flags.js'
 
 const FIELD_NAMES: Record<FlagField, string> = {
   identitytype: 'userIdentity.type',

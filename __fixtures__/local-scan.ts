@@ -1,22 +1,37 @@
+import type { S3Client } from '@aws-sdk/client-s3'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
-import type { AggregateRow } from '../src/aggregate.js'
-import { scanLocally } from '../src/engine/local.js'
-import { dayFolderKey, type Layout } from '../src/layout.js'
-import type { Plan } from '../src/plan.js'
-import type { Scan } from '../src/scan.js'
-import { athenaPlan } from './plan.js'
+import type { AggregateRow } from '../src/engine/aggregate.js'
+import { scanLocally, type LocalEngineSettings } from '../src/engine/local/scan.js'
+import { folderDays } from '../src/inputs/window.js'
+import type { RunContext } from '../src/run/context.js'
+import { dayFolderKey, type Layout } from '../src/plan/layout.js'
+import type { Scan } from '../src/engine/scan.js'
 import { recordingLog, type RecordingLog } from './log.js'
 
-/** A plan for the local engine over `logsDir`; `folderDays` follows the window and boundary. */
-export function localPlan(logsDir: string, overrides: Partial<Plan> = {}): Plan {
-  return athenaPlan({
-    engine: 'local',
-    logsDir,
+/**
+ * Settings for the local engine over `logsDir`: one account, two regions, one day by event time;
+ * `folderDays` follows the window and boundary given.
+ */
+export function localPlan(
+  logsDir: string,
+  overrides: Partial<LocalEngineSettings> = {}
+): LocalEngineSettings {
+  const window = overrides.window ?? { start: '2024-03-10', end: '2024-03-10' }
+  const dayBoundary = overrides.dayBoundary ?? 'event-time'
+  return {
+    logs: { directory: logsDir },
     layout: { bucket: '', prefix: '', organizationId: '' },
+    accounts: ['111122223333'],
+    regions: ['eu-west-1', 'us-east-1'],
+    window,
+    dayBoundary,
+    folderDays: folderDays(window, dayBoundary),
+    dedupe: true,
+    onBadFile: 'fail',
     ...overrides
-  })
+  }
 }
 
 export interface LocalScan {
@@ -25,18 +40,24 @@ export interface LocalScan {
   readonly log: RecordingLog
 }
 
-/** Runs the local engine and collects its rows. */
+/**
+ * Runs the local engine and collects its rows. Given an S3 client, it reads the plan's bucket
+ * with it instead of the plan's directory.
+ */
 export async function scanDir(
-  plan: Plan,
-  context: Partial<Parameters<typeof scanLocally>[1]> = {}
+  plan: LocalEngineSettings,
+  { s3, ...context }: Partial<RunContext> & { readonly s3?: S3Client } = {}
 ): Promise<LocalScan> {
   const log = recordingLog()
-  const scan = await scanLocally(plan, {
-    s3: undefined,
-    log,
-    signal: new AbortController().signal,
-    ...context
-  })
+  const logs = s3 === undefined ? plan.logs : { bucket: plan.layout.bucket, s3 }
+  const scan = await scanLocally(
+    { ...plan, logs },
+    {
+      log,
+      signal: new AbortController().signal,
+      ...context
+    }
+  )
   const rows: AggregateRow[] = []
   for await (const row of scan.rows) rows.push(row)
   return { scan, rows, log }

@@ -1,4 +1,4 @@
-import type { Log } from '../src/log.js'
+import type { Log } from '../src/run/log.js'
 
 /** A log that keeps what it is told, by level, so tests can assert the exact messages. */
 export interface RecordingLog extends Log {

@@ -1,17 +1,15 @@
-import type { Plan } from '../src/plan.js'
-import { folderDays } from '../src/window.js'
+import type { AthenaSettings } from '../src/plan/plan.js'
+import { folderDays } from '../src/inputs/window.js'
 
 /**
- * A plan for the Athena engine: one account, two regions, one day by event time, projection.
+ * Settings for the Athena engine: one account, two regions, one day by event time, projection.
  * `folderDays` follows the window and day boundary given, as `makePlan` computes it.
  */
-export function athenaPlan(overrides: Partial<Plan> = {}): Plan {
+export function athenaPlan(overrides: Partial<AthenaSettings> = {}): AthenaSettings {
   const window = overrides.window ?? { start: '2024-03-10', end: '2024-03-10' }
   const dayBoundary = overrides.dayBoundary ?? 'event-time'
   return {
-    engine: 'athena',
     layout: { bucket: 'trail-logs', prefix: '', organizationId: '' },
-    logsDir: '',
     accounts: ['111122223333'],
     regions: ['eu-west-1', 'us-east-1'],
     window,
@@ -23,7 +21,6 @@ export function athenaPlan(overrides: Partial<Plan> = {}): Plan {
     workgroup: 'primary',
     outputLocation: 's3://athena-results/cloudtrail/',
     queryTimeoutMs: 30 * 60_000,
-    onBadFile: 'fail',
     ...overrides
   }
 }

@@ -8,9 +8,13 @@ import { gzipSync } from 'node:zlib'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { startMoto, type AthenaResult, type Moto } from '../__fixtures__/moto.js'
 import { ACTION, runBundledAction, type ActionRun } from '../__fixtures__/runner.js'
-import { parseInputs } from '../src/inputs.js'
-import { makePlan, type Plan } from '../src/plan.js'
-import { coldRunStatements, createTableStatement, aggregationQuery } from '../src/sql.js'
+import { parseInputs } from '../src/inputs/inputs.js'
+import { athenaSettings, type AthenaSettings } from '../src/plan/plan.js'
+import {
+  coldRunStatements,
+  createTableStatement,
+  aggregationQuery
+} from '../src/engine/athena/sql.js'
 
 const REGION = 'us-east-1'
 const ACCOUNT = '123456789012'
@@ -180,8 +184,8 @@ async function createTrailBucket(): Promise<void> {
 }
 
 /** The plan the action makes of these inputs, to build the SQL it must have sent. */
-function planFor(inputs: Record<string, string>, regions: readonly string[]): Plan {
-  return makePlan(
+function planFor(inputs: Record<string, string>, regions: readonly string[]): AthenaSettings {
+  return athenaSettings(
     parseInputs((input) => inputs[input] ?? '', new Date()),
     regions
   )

@@ -16,9 +16,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { parse } from 'yaml'
 import { ACTION, CLI, NODE } from '../__fixtures__/runner.js'
 import { startMoto, type Moto } from '../__fixtures__/moto.js'
-import { parseInputs } from '../src/inputs.js'
-import { makePlan } from '../src/plan.js'
-import { aggregationQuery } from '../src/sql.js'
+import { parseInputs } from '../src/inputs/inputs.js'
+import { athenaSettings } from '../src/plan/plan.js'
+import { aggregationQuery } from '../src/engine/athena/sql.js'
 
 const ACTION_YML = fileURLToPath(new URL('../action.yml', import.meta.url))
 /** CI runs the bundle with the Node of `runs.using` (node24); locally, the Node running the tests. */
@@ -138,7 +138,7 @@ async function moveOn(id: string, state: QueryExecutionState): Promise<void> {
  */
 async function heldAggregation(action: Run, output: () => string): Promise<string> {
   const aggregation = aggregationQuery(
-    makePlan(
+    athenaSettings(
       parseInputs((input) => INPUTS[input as keyof typeof INPUTS] ?? '', new Date()),
       REGIONS
     )

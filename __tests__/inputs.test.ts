@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { DEFAULTS, Input, parseInputs, type Inputs } from '../src/inputs.js'
+import { DEFAULTS, Input, parseInputs, type Inputs } from '../src/inputs/inputs.js'
 
 const NOW = new Date('2026-11-23T08:30:00Z')
 

@@ -34,8 +34,8 @@ vi.mock('@actions/core', () => {
 })
 
 const { run } = await import('../src/main.js')
-const { DEFAULTS } = await import('../src/inputs.js')
-const { generateSampleBucket } = await import('../src/generator/bucket.js')
+const { DEFAULTS } = await import('../src/inputs/inputs.js')
+const { generateSampleBucket } = await import('../scripts/generator/bucket.js')
 
 const RUN_URL = 'https://github.com/octo-org/audit/actions/runs/4242'
 let root: string

@@ -1,11 +1,11 @@
 import { parse } from 'csv-parse/sync'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { DEFAULTS, Input, parseInputs, type Inputs } from '../src/inputs.js'
-import { makePlan } from '../src/plan.js'
+import { DEFAULTS, Input, parseInputs, type Inputs } from '../src/inputs/inputs.js'
+import { athenaSettings } from '../src/plan/plan.js'
 import { csvDocument } from '../src/reports/csv.js'
-import { coldRunStatements } from '../src/sql.js'
-import { InputError } from '../src/validation.js'
+import { coldRunStatements } from '../src/engine/athena/sql.js'
+import { InputError } from '../src/inputs/validation.js'
 
 const NOW = new Date('2026-11-23T08:30:00Z')
 const VALID: Partial<Record<Input, string>> = {
@@ -25,7 +25,7 @@ function inputsWith(input: Input, value: string): Inputs {
  */
 function shape(inputs: Inputs): string {
   // No regions means discovery, which would find some: stand one in.
-  return coldRunStatements(makePlan(inputs, inputs.regions ?? ['us-east-1']))
+  return coldRunStatements(athenaSettings(inputs, inputs.regions ?? ['us-east-1']))
     .join(';\n')
     .replace(/'[^']*'|"[^"]*"|`[^`]*`/g, '?')
     .replace(/\?(\s*,\s*\?)+/g, '?')

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { AggregateRow } from '../src/aggregate.js'
+import type { AggregateRow } from '../src/engine/aggregate.js'
 import { buildReports, reportFiles } from '../src/reports/index.js'
 import { csvLine } from '../src/reports/csv.js'
 

@@ -17,14 +17,10 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { dayFolderKey } from '../src/layout.js'
-import { formatCount } from '../src/markdown.js'
-import {
-  generateSampleBucket,
-  type SampleFacts,
-  type SampleOptions
-} from '../src/generator/bucket.js'
-import { folderDays } from '../src/window.js'
+import { dayFolderKey } from '../src/plan/layout.js'
+import { formatCount } from '../src/format.js'
+import { generateSampleBucket, type SampleFacts, type SampleOptions } from './generator/bucket.js'
+import { folderDays } from '../src/inputs/window.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const CLI = join(ROOT, 'dist', 'cli', 'index.js')
@@ -53,9 +49,9 @@ const SAMPLE: SampleOptions = {
 const GENERATOR_HASH = createHash('sha256')
   .update(JSON.stringify(SAMPLE))
   .update(
-    readdirSync(join(ROOT, 'src', 'generator'))
+    readdirSync(join(ROOT, 'scripts', 'generator'))
       .sort()
-      .map((name) => readFileSync(join(ROOT, 'src', 'generator', name), 'utf8'))
+      .map((name) => readFileSync(join(ROOT, 'scripts', 'generator', name), 'utf8'))
       .join('\n')
   )
   .digest('hex')

@@ -7,8 +7,8 @@ import { existsSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { generateSampleBucket } from '../src/generator/bucket.js'
-import { addDays, yesterday } from '../src/window.js'
+import { generateSampleBucket } from './generator/bucket.js'
+import { addDays, yesterday } from '../src/inputs/window.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const CLI = join(ROOT, 'dist', 'cli', 'index.js')

@@ -1,13 +1,13 @@
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { createAwsClients, type AwsClients } from './aws.js'
-import { failOnMessage } from './fail-on.js'
-import { DEFAULTS, Input, parseInputs } from './inputs.js'
-import type { Log } from './log.js'
-import { makePlan } from './plan.js'
-import { makeReport } from './report.js'
-import { coldRunStatements } from './sql.js'
-import { InputError } from './validation.js'
+import { awsClientsOnDemand } from './run/aws.js'
+import { failOnMessage } from './reports/fail-on.js'
+import { DEFAULTS, Input, parseInputs } from './inputs/inputs.js'
+import type { Log } from './run/log.js'
+import { athenaSettings } from './plan/plan.js'
+import { makeReport } from './pipeline.js'
+import { coldRunStatements } from './engine/athena/sql.js'
+import { InputError } from './inputs/validation.js'
 
 /** Options the CLI has beyond the action's inputs. */
 const CLI_ONLY = {
@@ -86,7 +86,7 @@ async function main(argv: string[]): Promise<number> {
       if (inputs.regions === undefined) {
         throw new InputError(Input.Regions, 'is required with --print-sql, which makes no AWS call')
       }
-      for (const statement of coldRunStatements(makePlan(inputs, inputs.regions))) {
+      for (const statement of coldRunStatements(athenaSettings(inputs, inputs.regions))) {
         process.stdout.write(`${statement};\n\n`)
       }
       return 0
@@ -111,13 +111,9 @@ async function main(argv: string[]): Promise<number> {
       }
     }
     for (const name of ['SIGINT', 'SIGTERM'] as const) process.on(name, onSignal)
-    let clients: AwsClients | undefined
     const report = await makeReport(inputs, {
       log: stderrLog,
-      aws: () =>
-        (clients ??= createAwsClients({
-          customEndpoint: Boolean(process.env.AWS_ENDPOINT_URL || process.env.AWS_ENDPOINT_URL_S3)
-        })),
+      aws: awsClientsOnDemand(process.env),
       reportDir: resolve(values.out),
       signal: cancel.signal
     })

@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import { context } from '@actions/github'
 import { tmpdir } from 'node:os'
-import { createAwsClients, type AwsClients } from './aws.js'
+import { awsClientsOnDemand } from './run/aws.js'
 import { run } from './main.js'
 
 const { GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID, ACTIONS_RUNTIME_TOKEN } = process.env
@@ -16,7 +16,6 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 const pullNumber = context.payload.pull_request?.number
-let clients: AwsClients | undefined
 await run({
   read: (input) => core.getInput(input),
   now: new Date(),
@@ -35,10 +34,7 @@ await run({
           number: pullNumber,
           key: `${context.workflow}/${context.job}`
         },
-  aws: () =>
-    (clients ??= createAwsClients({
-      customEndpoint: Boolean(process.env.AWS_ENDPOINT_URL || process.env.AWS_ENDPOINT_URL_S3)
-    })),
+  aws: awsClientsOnDemand(process.env),
   signal: cancel.signal
 })
 

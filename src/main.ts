@@ -1,13 +1,13 @@
 import * as core from '@actions/core'
 import { join } from 'node:path'
-import { uploadReportDir, type UploadedArtifact } from './artifact.js'
-import type { AwsClients } from './aws.js'
-import { failOnMessage } from './fail-on.js'
-import { parseInputs, type Input, type Inputs } from './inputs.js'
-import type { Log } from './log.js'
-import { COMMENT_LIMIT_BYTES, upsertComment, type PullRequestTarget } from './pr-comment.js'
-import { makeReport } from './report.js'
-import { renderSummary, SUMMARY_LIMIT_BYTES } from './summary.js'
+import { uploadReportDir, type UploadedArtifact } from './outputs/artifact.js'
+import type { AwsClients } from './run/aws.js'
+import { failOnMessage } from './reports/fail-on.js'
+import { parseInputs, type Input, type Inputs } from './inputs/inputs.js'
+import type { Log } from './run/log.js'
+import { COMMENT_LIMIT_BYTES, upsertComment, type PullRequestTarget } from './outputs/pr-comment.js'
+import { makeReport } from './pipeline.js'
+import { renderSummary, SUMMARY_LIMIT_BYTES } from './reports/summary.js'
 
 /** What the runner gives the action, gathered by `index.ts`. */
 export interface ActionEnvironment {

@@ -85698,87 +85698,6 @@ function(e,t){for(var r=0;r<t.length;r++){var i=t[r];i.enumerable=i.enumerable||
 
 /***/ }),
 
-/***/ 920:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   _: () => (/* binding */ aggregateRow),
-/* harmony export */   a: () => (/* binding */ AGGREGATE_COLUMNS)
-/* harmony export */ });
-/**
- * The fine-grained aggregate both engines produce: one row per distinct combination of these
- * columns, in this order, with `events` its count. Every report is computed from it, so a run
- * scans the logs once, and the engines can differ only in producing it.
- */
-const AGGREGATE_COLUMNS = [
-    'account',
-    'region',
-    'eventsource',
-    'eventname',
-    'eventdate',
-    'errorcode',
-    'identitytype',
-    'principal',
-    'flag',
-    'events'
-];
-/** A row from its key's values, in `AGGREGATE_COLUMNS` order, and its count. */
-function aggregateRow(values, events) {
-    const [account = '', region = '', eventsource = '', eventname = '', eventdate = ''] = values;
-    const [errorcode = '', identitytype = '', principal = '', flag = ''] = values.slice(5);
-    return {
-        account,
-        region,
-        eventsource,
-        eventname,
-        eventdate,
-        errorcode,
-        identitytype,
-        principal,
-        flag,
-        events
-    };
-}
-
-
-/***/ }),
-
-/***/ 4258:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   G: () => (/* binding */ createAwsClients)
-/* harmony export */ });
-/* harmony import */ var _aws_sdk_client_athena__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2204);
-/* harmony import */ var _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5193);
-/* harmony import */ var _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3711);
-
-
-
-/**
- * Clients that retry with backoff and jitter, 6 attempts a call. Athena and EC2 use the SDK's
- * adaptive mode, which also rate-limits the client on throttling. S3 uses standard mode: the local
- * engine reads thousands of objects, and adaptive mode, throttled before it has measured a send
- * rate, drops to half a request a second. Credentials, region and `AWS_ENDPOINT_URL` come from
- * the environment.
- */
-function createAwsClients(options) {
-    const adaptive = { maxAttempts: 6, retryMode: 'adaptive' };
-    return {
-        athena: new _aws_sdk_client_athena__WEBPACK_IMPORTED_MODULE_0__/* .AthenaClient */ .T7g(adaptive),
-        s3: new _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_1__/* .S3Client */ .YxF({
-            maxAttempts: 6,
-            retryMode: 'standard',
-            // An endpoint such as http://127.0.0.1:5000 has no DNS names for virtual-hosted buckets.
-            forcePathStyle: options.customEndpoint
-        }),
-        ec2: new _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__/* .EC2Client */ .gu5(adaptive)
-    };
-}
-
-
-/***/ }),
-
 /***/ 5581:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
@@ -85787,13 +85706,13 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7975);
 /* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_util__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _aws_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(4258);
-/* harmony import */ var _fail_on_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(4665);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8422);
-/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2464);
-/* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3314);
-/* harmony import */ var _sql_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5815);
-/* harmony import */ var _validation_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4344);
+/* harmony import */ var _run_aws_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(712);
+/* harmony import */ var _reports_fail_on_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(9713);
+/* harmony import */ var _inputs_inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8028);
+/* harmony import */ var _plan_plan_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8720);
+/* harmony import */ var _pipeline_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8003);
+/* harmony import */ var _engine_athena_sql_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7084);
+/* harmony import */ var _inputs_validation_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5002);
 
 
 
@@ -85809,13 +85728,13 @@ const CLI_ONLY = {
     'print-sql': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false }
 };
-const inputOptions = Object.fromEntries(Object.values(_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Input */ .pd).map((input) => [input, { type: 'string' }]));
+const inputOptions = Object.fromEntries(Object.values(_inputs_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Input */ .pd).map((input) => [input, { type: 'string' }]));
 const EXIT_FAILURE = 1;
 const EXIT_USAGE = 2;
 let cancelled = false;
 function usage() {
-    const lines = Object.values(_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Input */ .pd).map((input) => {
-        const fallback = _inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .DEFAULTS */ .zY[input] === '' ? '' : ` (default: ${_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .DEFAULTS */ .zY[input]})`;
+    const lines = Object.values(_inputs_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Input */ .pd).map((input) => {
+        const fallback = _inputs_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .DEFAULTS */ .zY[input] === '' ? '' : ` (default: ${_inputs_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .DEFAULTS */ .zY[input]})`;
         return `  --${input} VALUE${fallback}`;
     });
     return [
@@ -85863,17 +85782,17 @@ async function main(argv) {
     }
     const option = (input) => {
         const value = values[input];
-        return typeof value === 'string' ? value : _inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .DEFAULTS */ .zY[input];
+        return typeof value === 'string' ? value : _inputs_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .DEFAULTS */ .zY[input];
     };
     try {
         // An option not given takes the action's default, the artifact name included (the CLI uploads
         // no artifact, but the name is validated the same way).
-        const inputs = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .parseInputs */ .TL)(option, new Date());
+        const inputs = (0,_inputs_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .parseInputs */ .TL)(option, new Date());
         if (values['print-sql']) {
             if (inputs.regions === undefined) {
-                throw new _validation_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz(_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Input */ .pd.Regions, 'is required with --print-sql, which makes no AWS call');
+                throw new _inputs_validation_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz(_inputs_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .Input */ .pd.Regions, 'is required with --print-sql, which makes no AWS call');
             }
-            for (const statement of (0,_sql_js__WEBPACK_IMPORTED_MODULE_4__/* .coldRunStatements */ .s_)((0,_plan_js__WEBPACK_IMPORTED_MODULE_6__/* .makePlan */ .C)(inputs, inputs.regions))) {
+            for (const statement of (0,_engine_athena_sql_js__WEBPACK_IMPORTED_MODULE_4__/* .coldRunStatements */ .s_)((0,_plan_plan_js__WEBPACK_IMPORTED_MODULE_6__/* .athenaSettings */ .pV)(inputs, inputs.regions))) {
                 process.stdout.write(`${statement};\n\n`);
             }
             return 0;
@@ -85898,12 +85817,9 @@ async function main(argv) {
         };
         for (const name of ['SIGINT', 'SIGTERM'])
             process.on(name, onSignal);
-        let clients;
-        const report = await (0,_report_js__WEBPACK_IMPORTED_MODULE_3__/* .makeReport */ .d)(inputs, {
+        const report = await (0,_pipeline_js__WEBPACK_IMPORTED_MODULE_3__/* .makeReport */ .d)(inputs, {
             log: stderrLog,
-            aws: () => (clients ??= (0,_aws_js__WEBPACK_IMPORTED_MODULE_7__/* .createAwsClients */ .G)({
-                customEndpoint: Boolean(process.env.AWS_ENDPOINT_URL || process.env.AWS_ENDPOINT_URL_S3)
-            })),
+            aws: (0,_run_aws_js__WEBPACK_IMPORTED_MODULE_7__/* .awsClientsOnDemand */ ._)(process.env),
             reportDir: (0,node_path__WEBPACK_IMPORTED_MODULE_0__.resolve)(values.out),
             signal: cancel.signal
         });
@@ -85911,13 +85827,13 @@ async function main(argv) {
         process.stderr.write(`\nReport written to ${report.reportDir} (events: ${report.csvPath})\n`);
         const failOn = report.run.failOn;
         if (failOn !== undefined && failOn.flagged > 0) {
-            process.stderr.write(`error: ${(0,_fail_on_js__WEBPACK_IMPORTED_MODULE_8__/* .failOnMessage */ .r)(failOn)}\n`);
+            process.stderr.write(`error: ${(0,_reports_fail_on_js__WEBPACK_IMPORTED_MODULE_8__/* .failOnMessage */ .r)(failOn)}\n`);
             return EXIT_FAILURE;
         }
         return 0;
     }
     catch (error) {
-        if (error instanceof _validation_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz) {
+        if (error instanceof _inputs_validation_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz) {
             process.stderr.write(`error: --${error.input} ${error.detail}\n`);
             return EXIT_USAGE;
         }
@@ -85937,289 +85853,385 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4665:
+/***/ 7465:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   f: () => (/* binding */ evaluateFailOn),
-/* harmony export */   r: () => (/* binding */ failOnMessage)
+/* harmony export */   _: () => (/* binding */ aggregateRow),
+/* harmony export */   a: () => (/* binding */ AGGREGATE_COLUMNS)
 /* harmony export */ });
-function itemMatches(item, [flag, eventsource, eventname]) {
-    if (item === flag)
-        return true;
-    if (item === eventname)
-        return true;
-    return item === `${eventsource}:${eventname}`;
-}
-/** Checks `fail-on` against the events per flag, event source and event name. */
-function evaluateFailOn(items, calls) {
-    let flagged = 0;
-    const counts = new Map(items.map((item) => [item, 0]));
-    for (const { key, count } of calls) {
-        const matching = items.filter((item) => itemMatches(item, key));
-        if (matching.length > 0)
-            flagged += count;
-        for (const item of matching)
-            counts.set(item, (counts.get(item) ?? 0) + count);
-    }
-    return {
-        flagged,
-        matches: [...counts]
-            .filter(([, events]) => events > 0)
-            .map(([item, events]) => ({ item, events }))
-    };
-}
-/** The step's failure message: what matched and how often. */
-function failOnMessage(result) {
-    const parts = result.matches.map(({ item, events }) => `${item} (${events})`);
-    return `fail-on matched ${result.flagged} event${result.flagged === 1 ? '' : 's'}: ${parts.join(', ')}`;
-}
-
-
-/***/ }),
-
-/***/ 6148:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   G0: () => (/* binding */ FLAG_NAMES),
-/* harmony export */   Zx: () => (/* binding */ FLAG_RULES),
-/* harmony export */   vs: () => (/* binding */ compileCondition)
-/* harmony export */ });
-/* unused harmony export flagOf */
 /**
- * The audit rules behind the `flag` column, adapted from the CIS AWS Foundations Benchmark
- * monitoring controls (section 4, "Monitoring", of v1.4-v3.0; each rule says which). They are
- * data: `sql.ts` renders them as one CASE expression for Athena, and `flagOf` evaluates the same
- * definitions for the local engine, so the two cannot drift apart.
+ * The fine-grained aggregate both engines produce: one row per distinct combination of these
+ * columns, in this order, with `events` its count. Every report is computed from it, so a run
+ * scans the logs once, and the engines can differ only in producing it.
  */
-/** An API call of one service: `eventSource` is the service, `eventName` one of `names`. */
-function call(service, names) {
-    return {
-        all: [
-            { field: 'eventsource', is: `${service}.amazonaws.com` },
-            { field: 'eventname', oneOf: names }
-        ]
-    };
-}
-/**
- * Most severe first: an event that matches several rules takes the first. Loss of audit
- * (root, logging) comes before changes to who may do what, then to data and network, then
- * failed attempts, which are the most frequent and the least sure sign of harm.
- */
-const FLAG_RULES = [
-    {
-        name: 'root-activity',
-        cis: '4.3 Root account usage',
-        when: {
-            all: [
-                { field: 'identitytype', is: 'Root' },
-                { field: 'invokedby', is: '' },
-                { field: 'eventtype', isNot: 'AwsServiceEvent' }
-            ]
-        }
-    },
-    {
-        name: 'cloudtrail-changes',
-        cis: '4.5 CloudTrail configuration changes',
-        when: call('cloudtrail', [
-            'CreateTrail',
-            'UpdateTrail',
-            'DeleteTrail',
-            'StartLogging',
-            'StopLogging'
-        ])
-    },
-    {
-        name: 'console-login-without-mfa',
-        cis: '4.2 Management Console sign-in without MFA',
-        when: {
-            all: [
-                { field: 'eventname', is: 'ConsoleLogin' },
-                { field: 'identitytype', is: 'IAMUser' },
-                { field: 'consolelogin', is: 'Success' },
-                { field: 'mfaused', isNot: 'Yes' }
-            ]
-        }
-    },
-    {
-        name: 'iam-policy-changes',
-        cis: '4.4 IAM policy changes',
-        when: call('iam', [
-            'DeleteGroupPolicy',
-            'DeleteRolePolicy',
-            'DeleteUserPolicy',
-            'PutGroupPolicy',
-            'PutRolePolicy',
-            'PutUserPolicy',
-            'CreatePolicy',
-            'DeletePolicy',
-            'CreatePolicyVersion',
-            'DeletePolicyVersion',
-            'AttachRolePolicy',
-            'DetachRolePolicy',
-            'AttachUserPolicy',
-            'DetachUserPolicy',
-            'AttachGroupPolicy',
-            'DetachGroupPolicy'
-        ])
-    },
-    {
-        name: 'kms-key-disabled-or-deleted',
-        cis: '4.7 Disabling or scheduled deletion of customer created CMKs',
-        when: call('kms', ['DisableKey', 'ScheduleKeyDeletion'])
-    },
-    {
-        name: 's3-bucket-policy-changes',
-        cis: '4.8 S3 bucket policy changes',
-        when: call('s3', [
-            'PutBucketAcl',
-            'PutBucketPolicy',
-            'PutBucketCors',
-            'PutBucketLifecycle',
-            'PutBucketReplication',
-            'DeleteBucketPolicy',
-            'DeleteBucketCors',
-            'DeleteBucketLifecycle',
-            'DeleteBucketReplication'
-        ])
-    },
-    {
-        name: 'config-changes',
-        cis: '4.9 AWS Config configuration changes',
-        when: call('config', [
-            'StopConfigurationRecorder',
-            'DeleteDeliveryChannel',
-            'PutDeliveryChannel',
-            'PutConfigurationRecorder'
-        ])
-    },
-    {
-        name: 'security-group-changes',
-        cis: '4.10 Security group changes',
-        when: call('ec2', [
-            'AuthorizeSecurityGroupIngress',
-            'AuthorizeSecurityGroupEgress',
-            'RevokeSecurityGroupIngress',
-            'RevokeSecurityGroupEgress',
-            'CreateSecurityGroup',
-            'DeleteSecurityGroup'
-        ])
-    },
-    {
-        name: 'nacl-changes',
-        cis: '4.11 Network Access Control List (NACL) changes',
-        when: call('ec2', [
-            'CreateNetworkAcl',
-            'CreateNetworkAclEntry',
-            'DeleteNetworkAcl',
-            'DeleteNetworkAclEntry',
-            'ReplaceNetworkAclEntry',
-            'ReplaceNetworkAclAssociation'
-        ])
-    },
-    {
-        name: 'network-gateway-changes',
-        cis: '4.12 Changes to network gateways',
-        when: call('ec2', [
-            'CreateCustomerGateway',
-            'DeleteCustomerGateway',
-            'AttachInternetGateway',
-            'CreateInternetGateway',
-            'DeleteInternetGateway',
-            'DetachInternetGateway'
-        ])
-    },
-    {
-        name: 'route-table-changes',
-        cis: '4.13 Route table changes',
-        when: call('ec2', [
-            'CreateRoute',
-            'CreateRouteTable',
-            'ReplaceRoute',
-            'ReplaceRouteTableAssociation',
-            'DeleteRouteTable',
-            'DeleteRoute',
-            'DisassociateRouteTable'
-        ])
-    },
-    {
-        name: 'vpc-changes',
-        cis: '4.14 VPC changes',
-        when: call('ec2', [
-            'CreateVpc',
-            'DeleteVpc',
-            'ModifyVpcAttribute',
-            'AcceptVpcPeeringConnection',
-            'CreateVpcPeeringConnection',
-            'DeleteVpcPeeringConnection',
-            'RejectVpcPeeringConnection',
-            'AttachClassicLinkVpc',
-            'DetachClassicLinkVpc',
-            'DisableVpcClassicLink',
-            'EnableVpcClassicLink'
-        ])
-    },
-    {
-        name: 'console-login-failures',
-        cis: '4.6 Management Console authentication failures',
-        when: {
-            all: [
-                { field: 'eventname', is: 'ConsoleLogin' },
-                {
-                    any: [
-                        { field: 'errormessage', is: 'Failed authentication' },
-                        { field: 'consolelogin', is: 'Failure' }
-                    ]
-                }
-            ]
-        }
-    },
-    {
-        name: 'unauthorized-calls',
-        cis: '4.1 Unauthorized API calls',
-        when: {
-            any: [
-                { field: 'errorcode', endsWith: 'UnauthorizedOperation' },
-                { field: 'errorcode', startsWith: 'AccessDenied' }
-            ]
-        }
-    }
+const AGGREGATE_COLUMNS = [
+    'account',
+    'region',
+    'eventsource',
+    'eventname',
+    'eventdate',
+    'errorcode',
+    'identitytype',
+    'principal',
+    'flag',
+    'events'
 ];
-const FLAG_NAMES = FLAG_RULES.map((rule) => rule.name);
-/** A condition as a function, built once: the local engine tests every event against every rule. */
-function compileCondition(condition) {
-    if ('all' in condition) {
-        const parts = condition.all.map(compileCondition);
-        return (event) => parts.every((part) => part(event));
-    }
-    if ('any' in condition) {
-        const parts = condition.any.map(compileCondition);
-        return (event) => parts.some((part) => part(event));
-    }
-    const { field } = condition;
-    if ('is' in condition)
-        return (event) => event[field] === condition.is;
-    if ('isNot' in condition)
-        return (event) => event[field] !== condition.isNot;
-    if ('oneOf' in condition) {
-        const names = new Set(condition.oneOf);
-        return (event) => names.has(event[field]);
-    }
-    if ('startsWith' in condition)
-        return (event) => event[field].startsWith(condition.startsWith);
-    return (event) => event[field].endsWith(condition.endsWith);
-}
-const COMPILED = FLAG_RULES.map((rule) => ({ name: rule.name, test: compileCondition(rule.when) }));
-/** The name of the most severe rule the event matches, or `''`. */
-function flagOf(event) {
-    return COMPILED.find((rule) => rule.test(event))?.name ?? '';
+/** A row from its key's values, in `AGGREGATE_COLUMNS` order, and its count. */
+function aggregateRow(values, events) {
+    const [account = '', region = '', eventsource = '', eventname = '', eventdate = ''] = values;
+    const [errorcode = '', identitytype = '', principal = '', flag = ''] = values.slice(5);
+    return {
+        account,
+        region,
+        eventsource,
+        eventname,
+        eventdate,
+        errorcode,
+        identitytype,
+        principal,
+        flag,
+        events
+    };
 }
 
 
 /***/ }),
 
-/***/ 8422:
+/***/ 7084:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $D: () => (/* binding */ addPartitionsStatements),
+/* harmony export */   Kt: () => (/* binding */ MANAGED_PROPERTY),
+/* harmony export */   Tt: () => (/* binding */ projectionProperties),
+/* harmony export */   dP: () => (/* binding */ aggregationQuery),
+/* harmony export */   g1: () => (/* binding */ createTableStatement),
+/* harmony export */   s_: () => (/* binding */ coldRunStatements),
+/* harmony export */   tm: () => (/* binding */ setTablePropertiesStatement)
+/* harmony export */ });
+/* unused harmony exports QUERY_MAX_BYTES, literal, locationTemplate */
+/* harmony import */ var _aggregate_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7465);
+/* harmony import */ var _rules_flags_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5424);
+/* harmony import */ var _plan_layout_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5293);
+/* harmony import */ var _inputs_validation_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5002);
+/**
+ * Every SQL text the action sends to Athena is built here, from validated values only: identifiers
+ * pass `identifier()`, values pass `literal()`, both of which refuse what they cannot render safely
+ * even though the inputs were checked against strict patterns before (defence in depth).
+ */
+
+
+
+
+/**
+ * The longest query text Athena accepts, in bytes.
+ * https://docs.aws.amazon.com/athena/latest/ug/service-limits.html
+ */
+const QUERY_MAX_BYTES = 262_144;
+/** Set on every table this action creates: it alters no table that lacks it. */
+const MANAGED_PROPERTY = 'cloudtrail-athena-report.managed';
+/**
+ * The first day a date projection may produce. CloudTrail started in November 2013, so no trail
+ * has an older folder; a fixed start keeps the table valid for any window without DDL.
+ */
+const PROJECTION_START = '2013/11/01';
+/**
+ * The CloudTrail record as AWS documents it for Athena (nested objects whose shape varies by
+ * service, such as `requestParameters`, stay JSON strings).
+ * https://docs.aws.amazon.com/athena/latest/ug/create-cloudtrail-table-partition-projection.html
+ */
+const COLUMNS = `  eventversion STRING,
+  useridentity STRUCT<
+    type: STRING,
+    principalid: STRING,
+    arn: STRING,
+    accountid: STRING,
+    invokedby: STRING,
+    accesskeyid: STRING,
+    username: STRING,
+    onbehalfof: STRUCT<
+      userid: STRING,
+      identitystorearn: STRING>,
+    sessioncontext: STRUCT<
+      attributes: STRUCT<
+        mfaauthenticated: STRING,
+        creationdate: STRING>,
+      sessionissuer: STRUCT<
+        type: STRING,
+        principalid: STRING,
+        arn: STRING,
+        accountid: STRING,
+        username: STRING>,
+      ec2roledelivery: STRING,
+      webidfederationdata: STRUCT<
+        federatedprovider: STRING,
+        attributes: MAP<STRING, STRING>>>>,
+  eventtime STRING,
+  eventsource STRING,
+  eventname STRING,
+  awsregion STRING,
+  sourceipaddress STRING,
+  useragent STRING,
+  errorcode STRING,
+  errormessage STRING,
+  requestparameters STRING,
+  responseelements STRING,
+  additionaleventdata STRING,
+  requestid STRING,
+  eventid STRING,
+  readonly STRING,
+  resources ARRAY<STRUCT<
+    arn: STRING,
+    accountid: STRING,
+    type: STRING>>,
+  eventtype STRING,
+  apiversion STRING,
+  recipientaccountid STRING,
+  serviceeventdetails STRING,
+  sharedeventid STRING,
+  vpcendpointid STRING,
+  vpcendpointaccountid STRING,
+  eventcategory STRING,
+  addendum STRUCT<
+    reason: STRING,
+    updatedfields: STRING,
+    originalrequestid: STRING,
+    originaleventid: STRING>,
+  sessioncredentialfromconsole STRING,
+  edgedevicedetails STRING,
+  tlsdetails STRUCT<
+    tlsversion: STRING,
+    ciphersuite: STRING,
+    clientprovidedhostheader: STRING>`;
+/** Each field an audit rule tests, as SQL over the table's columns, `''` when missing. */
+const FLAG_FIELDS = {
+    identitytype: "coalesce(useridentity.type, '')",
+    invokedby: "coalesce(useridentity.invokedby, '')",
+    eventtype: "coalesce(eventtype, '')",
+    errorcode: "coalesce(errorcode, '')",
+    errormessage: "coalesce(errormessage, '')",
+    eventsource: "coalesce(eventsource, '')",
+    eventname: "coalesce(eventname, '')",
+    // Nested objects are JSON text in this table (their shape varies by service). A field holding a
+    // JSON string of JSON would be read here too, but not by the local engine, which reads objects:
+    // CloudTrail writes objects, so the engines agree on real logs.
+    mfaused: "coalesce(json_extract_scalar(additionaleventdata, '$.MFAUsed'), '')",
+    consolelogin: "coalesce(json_extract_scalar(responseelements, '$.ConsoleLogin'), '')"
+};
+/** A LIKE pattern: `text` followed (`prefix`) or preceded (`suffix`) by anything. */
+function likePattern(text, side) {
+    if (/[%_]/.test(text))
+        throw new Error(`Refusing ${JSON.stringify(text)} in a LIKE pattern`);
+    return literal(side === 'prefix' ? `${text}%` : `%${text}`);
+}
+function conditionSql(condition) {
+    if ('all' in condition)
+        return `(${condition.all.map(conditionSql).join(' AND ')})`;
+    if ('any' in condition)
+        return `(${condition.any.map(conditionSql).join(' OR ')})`;
+    const field = FLAG_FIELDS[condition.field];
+    if ('is' in condition)
+        return `${field} = ${literal(condition.is)}`;
+    if ('isNot' in condition)
+        return `${field} <> ${literal(condition.isNot)}`;
+    if ('oneOf' in condition)
+        return `${field} IN (${condition.oneOf.map(literal).join(', ')})`;
+    if ('startsWith' in condition)
+        return `${field} LIKE ${likePattern(condition.startsWith, 'prefix')}`;
+    return `${field} LIKE ${likePattern(condition.endsWith, 'suffix')}`;
+}
+/**
+ * The audit rule an event matches: the rules of `flags.ts`, most severe first, as one CASE, so
+ * that Athena and the local engine (which evaluates the same definitions) agree.
+ */
+const FLAG = [
+    'CASE',
+    ..._rules_flags_js__WEBPACK_IMPORTED_MODULE_0__/* .FLAG_RULES */ .Zx.map((rule) => `      WHEN ${conditionSql(rule.when)} THEN ${literal(rule.name)}`),
+    "      ELSE ''",
+    '    END'
+].join('\n');
+/**
+ * Who acted: the role behind an assumed-role session (its session name varies per session, the
+ * role does not), else the identity's ARN, else the AWS service that acted, else the account.
+ * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-user-identity.html
+ */
+const PRINCIPAL = `coalesce(
+      CASE WHEN useridentity.type = 'AssumedRole' THEN nullif(useridentity.sessioncontext.sessionissuer.arn, '') END,
+      nullif(useridentity.arn, ''),
+      nullif(useridentity.invokedby, ''),
+      nullif(useridentity.accountid, ''),
+      ''
+    )`;
+/** A string literal. Refuses `'`, and `\`, which Hive DDL treats as an escape. */
+function literal(value) {
+    if (/['\\]/.test(value))
+        throw new Error(`Refusing to put ${JSON.stringify(value)} in SQL text`);
+    return `'${value}'`;
+}
+function identifier(name) {
+    if (!_inputs_validation_js__WEBPACK_IMPORTED_MODULE_1__/* .IDENTIFIER */ .cS.test(name))
+        throw new Error(`Refusing ${JSON.stringify(name)} as a SQL name`);
+    return name;
+}
+/** `database`.`table` as Hive DDL quotes names. */
+function ddlName(table) {
+    return `\`${identifier(table.database)}\`.\`${identifier(table.table)}\``;
+}
+/** "database"."table" as Trino (Athena's query engine) quotes names. */
+function queryName(table) {
+    return `"${identifier(table.database)}"."${identifier(table.table)}"`;
+}
+/** `YYYY-MM-DD` as the `timestamp` partition writes it: the day folder, `YYYY/MM/DD`. */
+function folderDate(day) {
+    return day.replaceAll('-', '/');
+}
+function properties(entries) {
+    const lines = Object.entries(entries).map(([key, value]) => `  ${literal(key)} = ${literal(value)}`);
+    return `(\n${lines.join(',\n')}\n)`;
+}
+/** Where partition projection finds the files of one account, region and day. */
+function locationTemplate(layout) {
+    return (0,_plan_layout_js__WEBPACK_IMPORTED_MODULE_2__/* .s3Url */ .AB)(layout.bucket, `${(0,_plan_layout_js__WEBPACK_IMPORTED_MODULE_2__/* .logsRootKey */ .xE)(layout)}\${account}/CloudTrail/\${region}/\${timestamp}`);
+}
+/**
+ * The table properties that make partition projection read the given accounts and regions.
+ * https://docs.aws.amazon.com/athena/latest/ug/partition-projection-setting-up.html
+ */
+function projectionProperties(layout, accounts, regions) {
+    return {
+        'projection.enabled': 'true',
+        'projection.account.type': 'enum',
+        'projection.account.values': accounts.join(','),
+        'projection.region.type': 'enum',
+        'projection.region.values': regions.join(','),
+        'projection.timestamp.type': 'date',
+        'projection.timestamp.format': 'yyyy/MM/dd',
+        'projection.timestamp.range': `${PROJECTION_START},NOW`,
+        'projection.timestamp.interval': '1',
+        'projection.timestamp.interval.unit': 'DAYS',
+        'storage.location.template': locationTemplate(layout)
+    };
+}
+/**
+ * The table over the trail's logs, partitioned like its folders. With projection, Athena computes
+ * the partitions from the table properties; with manual partitioning they are added one by one.
+ */
+function createTableStatement(plan, options) {
+    const tableProperties = {
+        [MANAGED_PROPERTY]: 'true',
+        ...(plan.partitioning === 'projection'
+            ? projectionProperties(plan.layout, plan.accounts, plan.regions)
+            : {})
+    };
+    return [
+        `CREATE EXTERNAL TABLE ${options.ifNotExists ? 'IF NOT EXISTS ' : ''}${ddlName(plan.table)} (`,
+        COLUMNS,
+        ')',
+        'PARTITIONED BY (account STRING, region STRING, `timestamp` STRING)',
+        "ROW FORMAT SERDE 'org.apache.hive.hcatalog.data.JsonSerDe'",
+        "STORED AS INPUTFORMAT 'com.amazon.emr.cloudtrail.CloudTrailInputFormat'",
+        "OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'",
+        `LOCATION ${literal((0,_plan_layout_js__WEBPACK_IMPORTED_MODULE_2__/* .s3Url */ .AB)(plan.layout.bucket, (0,_plan_layout_js__WEBPACK_IMPORTED_MODULE_2__/* .logsRootKey */ .xE)(plan.layout)))}`,
+        `TBLPROPERTIES ${properties(tableProperties)}`
+    ].join('\n');
+}
+function setTablePropertiesStatement(table, tableProperties) {
+    return `ALTER TABLE ${ddlName(table)} SET TBLPROPERTIES ${properties(tableProperties)}`;
+}
+/**
+ * `ALTER TABLE ADD IF NOT EXISTS PARTITION` for every account, region and folder day of the plan,
+ * packed into as few statements as the query size limit allows.
+ */
+function addPartitionsStatements(plan) {
+    const head = `ALTER TABLE ${ddlName(plan.table)} ADD IF NOT EXISTS`;
+    const headBytes = Buffer.byteLength(head);
+    const statements = [];
+    let partitions = [];
+    let bytes = headBytes;
+    for (const account of plan.accounts) {
+        for (const region of plan.regions) {
+            for (const day of plan.folderDays) {
+                const location = (0,_plan_layout_js__WEBPACK_IMPORTED_MODULE_2__/* .s3Url */ .AB)(plan.layout.bucket, (0,_plan_layout_js__WEBPACK_IMPORTED_MODULE_2__/* .dayFolderKey */ .cJ)(plan.layout, account, region, day));
+                const partition = `\n  PARTITION (account = ${literal(account)}, region = ${literal(region)}, ` +
+                    `\`timestamp\` = ${literal(folderDate(day))}) LOCATION ${literal(location)}`;
+                const partitionBytes = Buffer.byteLength(partition);
+                if (partitions.length > 0 && bytes + partitionBytes > QUERY_MAX_BYTES) {
+                    statements.push(head + partitions.join(''));
+                    partitions = [];
+                    bytes = headBytes;
+                }
+                partitions.push(partition);
+                bytes += partitionBytes;
+            }
+        }
+    }
+    if (partitions.length > 0)
+        statements.push(head + partitions.join(''));
+    return statements;
+}
+/**
+ * The fine-grained aggregate, with exactly the columns of `AGGREGATE_COLUMNS`. Partitions are
+ * filtered to the plan's accounts, regions and folder days, so Athena reads nothing else; with
+ * `event-time`, events are then kept by the UTC date of `eventTime`. A malformed `eventTime` gives
+ * an empty `eventdate` (`try`) instead of failing the whole query.
+ */
+function aggregationQuery(plan) {
+    const first = plan.folderDays[0];
+    const last = plan.folderDays[plan.folderDays.length - 1];
+    if (first === undefined || last === undefined)
+        throw new Error('The plan has no day to read');
+    const keys = _aggregate_js__WEBPACK_IMPORTED_MODULE_3__/* .AGGREGATE_COLUMNS */ .a.filter((column) => column !== 'events').join(', ');
+    // COUNT(DISTINCT) ignores NULL, so events without an eventID are counted one by one.
+    const events = plan.dedupe
+        ? "COUNT(DISTINCT nullif(eventid, '')) + COUNT_IF(nullif(eventid, '') IS NULL)"
+        : 'COUNT(*)';
+    const eventTimeFilter = plan.dayBoundary === 'event-time'
+        ? [`WHERE eventdate BETWEEN ${literal(plan.window.start)} AND ${literal(plan.window.end)}`]
+        : [];
+    return [
+        'WITH records AS (',
+        '  SELECT',
+        "    coalesce(recipientaccountid, '') AS account,",
+        "    coalesce(awsregion, '') AS region,",
+        "    coalesce(eventsource, '') AS eventsource,",
+        "    coalesce(eventname, '') AS eventname,",
+        "    coalesce(CAST(date(try(from_iso8601_timestamp(eventtime)) AT TIME ZONE 'UTC') AS varchar), '') AS eventdate,",
+        "    coalesce(errorcode, '') AS errorcode,",
+        "    coalesce(useridentity.type, '') AS identitytype,",
+        `    ${PRINCIPAL} AS principal,`,
+        `    ${FLAG} AS flag,`,
+        '    eventid',
+        `  FROM ${queryName(plan.table)} AS logs`,
+        `  WHERE logs.account IN (${plan.accounts.map(literal).join(', ')})`,
+        `    AND logs.region IN (${plan.regions.map(literal).join(', ')})`,
+        `    AND logs."timestamp" BETWEEN ${literal(folderDate(first))} AND ${literal(folderDate(last))}`,
+        ')',
+        `SELECT ${keys},`,
+        `  ${events} AS events`,
+        'FROM records',
+        ...eventTimeFilter,
+        `GROUP BY ${keys}`,
+        `ORDER BY events DESC, ${keys}`
+    ].join('\n');
+}
+/**
+ * What a cold run sends to Athena, in order: the table, its partitions (manual partitioning), then
+ * the aggregation. Each is the exact query text, without a trailing `;` (Athena runs one statement
+ * per query); the CLI's `--print-sql` appends the `;` when it prints them.
+ */
+function coldRunStatements(plan) {
+    return [
+        createTableStatement(plan, { ifNotExists: false }),
+        ...(plan.partitioning === 'manual' ? addPartitionsStatements(plan) : []),
+        aggregationQuery(plan)
+    ];
+}
+
+
+/***/ }),
+
+/***/ 8028:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -86228,9 +86240,9 @@ function flagOf(event) {
 /* harmony export */   zY: () => (/* binding */ DEFAULTS)
 /* harmony export */ });
 /* unused harmony exports MAX_WINDOW_DAYS, parseWindow */
-/* harmony import */ var _flags_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6148);
-/* harmony import */ var _validation_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4344);
-/* harmony import */ var _window_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8759);
+/* harmony import */ var _rules_flags_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5424);
+/* harmony import */ var _validation_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5002);
+/* harmony import */ var _window_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3901);
 
 
 
@@ -86338,7 +86350,7 @@ function parseInputs(read, now) {
             'manual'
         ]),
         top: _validation_js__WEBPACK_IMPORTED_MODULE_1__/* .wholeNumber */ .rD(Input.Top, value(Input.Top), 1, 1000),
-        failOn: _validation_js__WEBPACK_IMPORTED_MODULE_1__/* .failOn */ .Ko(Input.FailOn, value(Input.FailOn), _flags_js__WEBPACK_IMPORTED_MODULE_0__/* .FLAG_NAMES */ .G0),
+        failOn: _validation_js__WEBPACK_IMPORTED_MODULE_1__/* .failOn */ .Ko(Input.FailOn, value(Input.FailOn), _rules_flags_js__WEBPACK_IMPORTED_MODULE_0__/* .FLAG_NAMES */ .G0),
         artifactName: artifactName(read(Input.ArtifactName), window, accounts),
         retentionDays: value(Input.RetentionDays) === ''
             ? undefined
@@ -86393,72 +86405,248 @@ function artifactName(raw, window, accounts) {
 
 /***/ }),
 
-/***/ 5005:
+/***/ 5002:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   AB: () => (/* binding */ s3Url),
-/* harmony export */   cJ: () => (/* binding */ dayFolderKey),
-/* harmony export */   xE: () => (/* binding */ logsRootKey)
+/* harmony export */   Cv: () => (/* binding */ identifier),
+/* harmony export */   DC: () => (/* binding */ bucket),
+/* harmony export */   Ei: () => (/* binding */ regions),
+/* harmony export */   Ko: () => (/* binding */ failOn),
+/* harmony export */   L2: () => (/* binding */ workgroup),
+/* harmony export */   Li: () => (/* binding */ organizationId),
+/* harmony export */   Pl: () => (/* binding */ prefix),
+/* harmony export */   U$: () => (/* binding */ catalog),
+/* harmony export */   Zg: () => (/* binding */ REGION),
+/* harmony export */   cS: () => (/* binding */ IDENTIFIER),
+/* harmony export */   dz: () => (/* binding */ InputError),
+/* harmony export */   eS: () => (/* binding */ s3Location),
+/* harmony export */   rD: () => (/* binding */ wholeNumber),
+/* harmony export */   u4: () => (/* binding */ ACCOUNT),
+/* harmony export */   vd: () => (/* binding */ accounts),
+/* harmony export */   yL: () => (/* binding */ oneOf),
+/* harmony export */   zM: () => (/* binding */ boolean)
 /* harmony export */ });
-/* unused harmony export regionKey */
+/* unused harmony exports ORGANIZATION_ID, isBucketName, list */
 /**
- * The key of the folder that holds every account's logs:
- * `PREFIX/AWSLogs/[o-ORG/]` as documented in
- * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/get-and-view-cloudtrail-log-files.html
+ * The rules every input must pass. Values that reach SQL or S3 keys are checked here against
+ * strict patterns, so that nothing downstream ever needs to escape them.
  */
-function logsRootKey(layout) {
-    const prefix = layout.prefix === '' ? '' : `${layout.prefix}/`;
-    const organization = layout.organizationId === '' ? '' : `${layout.organizationId}/`;
-    return `${prefix}AWSLogs/${organization}`;
+/** A bad input: the message names the input and the rule it broke. */
+class InputError extends Error {
+    input;
+    /** The rule, and the value when there is one: what follows the input's name. */
+    detail;
+    constructor(input, rule, value) {
+        const detail = `${rule}${value === undefined ? '' : `; got ${quote(value)}`}`;
+        super(`Input '${input}' ${detail}`);
+        this.input = input;
+        this.name = 'InputError';
+        this.detail = detail;
+    }
 }
-/** The key of one region's log folder of an account: `…/ACCOUNT/CloudTrail/REGION/`. */
-function regionKey(layout, account, region) {
-    return `${logsRootKey(layout)}${account}/CloudTrail/${region}/`;
+/** The value as the user wrote it, made safe to print: JSON-quoted and cut short. */
+function quote(value) {
+    const shown = value.length > 80 ? `${value.slice(0, 80)}…` : value;
+    return JSON.stringify(shown);
 }
-/** The key of one day folder: `…/CloudTrail/REGION/YYYY/MM/DD/`. */
-function dayFolderKey(layout, account, region, day) {
-    return `${regionKey(layout, account, region)}${day.replaceAll('-', '/')}/`;
+const ACCOUNT = /^\d{12}$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
+const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
+function isKeySegment(segment) {
+    return /^[A-Za-z0-9!_.*()-]+$/.test(segment) && segment !== '.' && segment !== '..';
 }
-function s3Url(bucket, key) {
-    return `s3://${bucket}/${key}`;
+/**
+ * S3 general purpose bucket naming rules:
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
+ */
+function isBucketName(name) {
+    return (/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name) &&
+        !name.includes('..') &&
+        !/^\d+\.\d+\.\d+\.\d+$/.test(name) &&
+        !/^(xn--|sthree-|amzn-s3-demo-)/.test(name) &&
+        !/(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(name));
+}
+function bucket(input, value) {
+    if (!isBucketName(value)) {
+        throw new InputError(input, 'must be an S3 bucket name (3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit)', value);
+    }
+    return value;
+}
+/** A trail prefix; one leading or trailing `/` is forgiven, because people copy keys with them. */
+function prefix(input, value) {
+    const trimmed = value.replace(/^\//, '').replace(/\/$/, '');
+    if (trimmed === '')
+        return '';
+    if (!trimmed.split('/').every(isKeySegment)) {
+        throw new InputError(input, "must be S3 key segments of letters, digits and !_.*()- joined by '/', with no empty, '.' or '..' segment", value);
+    }
+    return trimmed;
+}
+/** A comma-separated list: items trimmed, empty items dropped, duplicates removed, order kept. */
+function list(value) {
+    const items = value
+        .split(',')
+        .map((item) => item.trim())
+        .filter((item) => item !== '');
+    return [...new Set(items)];
+}
+function accounts(input, value) {
+    const items = list(value);
+    if (items.length === 0) {
+        throw new InputError(input, 'is required: a 12-digit AWS account id, or a comma-separated list');
+    }
+    for (const item of items) {
+        if (!ACCOUNT.test(item))
+            throw new InputError(input, 'must be 12-digit AWS account ids', item);
+    }
+    return items;
+}
+function regions(input, value) {
+    const items = list(value);
+    if (items.length === 0)
+        return undefined;
+    for (const item of items) {
+        if (!REGION.test(item)) {
+            throw new InputError(input, 'must be AWS region names such as us-east-1', item);
+        }
+    }
+    return items;
+}
+function organizationId(input, value) {
+    if (value !== '' && !ORGANIZATION_ID.test(value)) {
+        throw new InputError(input, "must be an AWS Organizations id: 'o-' and 10 to 32 lowercase letters or digits", value);
+    }
+    return value;
+}
+function identifier(input, value) {
+    if (!IDENTIFIER.test(value)) {
+        throw new InputError(input, 'must be a lowercase identifier: a letter or _, then letters, digits or _', value);
+    }
+    return value;
+}
+/** An Athena data catalog name, which (unlike databases) is commonly mixed case: `AwsDataCatalog`. */
+function catalog(input, value) {
+    if (!/^[A-Za-z_][A-Za-z0-9_-]{0,127}$/.test(value)) {
+        throw new InputError(input, 'must be a data catalog name: letters, digits, _ and -', value);
+    }
+    return value;
+}
+function workgroup(input, value) {
+    if (!/^[A-Za-z0-9._-]{1,128}$/.test(value)) {
+        throw new InputError(input, 'must be an Athena workgroup name: 1-128 letters, digits, . _ and -', value);
+    }
+    return value;
+}
+/** An `s3://bucket/path/` URL for Athena results, returned with a trailing `/`. */
+function s3Location(input, value) {
+    if (value === '')
+        return '';
+    const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(value);
+    const bucketName = match?.[1] ?? '';
+    const path = (match?.[2] ?? '').replace(/\/$/, '');
+    if (!match ||
+        !isBucketName(bucketName) ||
+        (path !== '' && !path.split('/').every(isKeySegment))) {
+        throw new InputError(input, 'must be an s3:// URL of a valid bucket, such as s3://my-athena-results/cloudtrail/', value);
+    }
+    return `s3://${bucketName}/${path === '' ? '' : `${path}/`}`;
+}
+function oneOf(input, value, allowed) {
+    if (!allowed.includes(value)) {
+        throw new InputError(input, `must be one of ${allowed.map((item) => `'${item}'`).join(', ')}`, value);
+    }
+    return value;
+}
+/** YAML 1.2 core schema booleans, as `core.getBooleanInput` accepts them. */
+function boolean(input, value) {
+    if (['true', 'True', 'TRUE'].includes(value))
+        return true;
+    if (['false', 'False', 'FALSE'].includes(value))
+        return false;
+    throw new InputError(input, "must be a boolean: 'true' or 'false'", value);
+}
+function wholeNumber(input, value, min, max) {
+    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+        throw new InputError(input, `must be a whole number from ${min} to ${max}`, value);
+    }
+    return Number(value);
+}
+const EVENT_NAME = /^[A-Z][A-Za-z0-9_]{1,127}$/;
+const SOURCE_AND_EVENT = /^[a-z0-9][a-z0-9.-]*\.amazonaws\.com:[A-Z][A-Za-z0-9_]{1,127}$/;
+/**
+ * `fail-on` items: audit flag names (kebab-case), event names (`StopLogging`) or a service and an
+ * event name (`iam.amazonaws.com:CreateAccessKey`). A kebab-case word that names no flag is a typo,
+ * refused rather than silently never matching.
+ */
+function failOn(input, value, flagNames) {
+    const items = list(value);
+    for (const item of items) {
+        if (/^[a-z0-9-]+$/.test(item) && !flagNames.includes(item)) {
+            throw new InputError(input, `names an unknown flag; the flags are ${flagNames.join(', ')}`, item);
+        }
+        if (!flagNames.includes(item) && !EVENT_NAME.test(item) && !SOURCE_AND_EVENT.test(item)) {
+            throw new InputError(input, 'must list flag names, event names such as StopLogging, or service:event such as iam.amazonaws.com:CreateAccessKey', item);
+        }
+    }
+    return items;
 }
 
 
 /***/ }),
 
-/***/ 2464:
+/***/ 3901:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   C: () => (/* binding */ makePlan)
+/* harmony export */   Hf: () => (/* binding */ windowLabel),
+/* harmony export */   jI: () => (/* binding */ yesterday),
+/* harmony export */   so: () => (/* binding */ windowDays),
+/* harmony export */   tf: () => (/* binding */ isCalendarDate),
+/* harmony export */   wO: () => (/* binding */ folderDays)
 /* harmony export */ });
-/* harmony import */ var _window_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8759);
-
-function makePlan(inputs, regions) {
-    return {
-        engine: inputs.engine,
-        layout: { bucket: inputs.bucket, prefix: inputs.prefix, organizationId: inputs.organizationId },
-        logsDir: inputs.logsDir,
-        accounts: inputs.accounts,
-        regions,
-        window: inputs.window,
-        dayBoundary: inputs.dayBoundary,
-        folderDays: (0,_window_js__WEBPACK_IMPORTED_MODULE_0__/* .folderDays */ .wO)(inputs.window, inputs.dayBoundary),
-        dedupe: inputs.dedupe,
-        table: { catalog: inputs.catalog, database: inputs.database, table: inputs.table },
-        partitioning: inputs.partitioning,
-        workgroup: inputs.workgroup,
-        outputLocation: inputs.outputLocation,
-        queryTimeoutMs: inputs.queryTimeoutMinutes * 60_000,
-        onBadFile: inputs.onBadFile
-    };
+/* unused harmony export addDays */
+const DAY_MS = 86_400_000;
+/** Whether `text` is a real calendar date written `YYYY-MM-DD`. */
+function isCalendarDate(text) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(text))
+        return false;
+    const date = new Date(`${text}T00:00:00Z`);
+    return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
+}
+function addDays(day, count) {
+    return new Date(Date.parse(`${day}T00:00:00Z`) + count * DAY_MS).toISOString().slice(0, 10);
+}
+/** The day before `now`, in UTC: a scheduled run reports on the last complete day. */
+function yesterday(now) {
+    return addDays(now.toISOString().slice(0, 10), -1);
+}
+/** Every day of the window, in order. */
+function windowDays(window) {
+    const days = [];
+    for (let day = window.start; day <= window.end; day = addDays(day, 1))
+        days.push(day);
+    return days;
+}
+/**
+ * The day folders to read. CloudTrail dates a folder by delivery, and delivers a file up to about
+ * 15 minutes after its events, so events of the window's last minutes sit in the next day's folder.
+ * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/how-cloudtrail-works.html
+ */
+function folderDays(window, boundary) {
+    const days = windowDays(window);
+    return boundary === 'event-time' ? [...days, addDays(window.end, 1)] : days;
+}
+/** `2026-11-22`, or `2026-11-01..2026-11-07` for a range. */
+function windowLabel(window) {
+    return window.start === window.end ? window.start : `${window.start}..${window.end}`;
 }
 
 
 /***/ }),
 
-/***/ 3314:
+/***/ 8003:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -86477,7 +86665,7 @@ var dist_cjs = __nccwpck_require__(2204);
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-;// CONCATENATED MODULE: ./src/retry.ts
+;// CONCATENATED MODULE: ./src/run/retry.ts
 
 const sleep = async (ms, signal) => {
     await (0,external_node_timers_promises_namespaceObject.setTimeout)(ms, undefined, { signal });
@@ -86528,7 +86716,7 @@ async function withRetry(what, work, options) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/athena/query.ts
+;// CONCATENATED MODULE: ./src/engine/athena/query.ts
 
 
 
@@ -88909,9 +89097,9 @@ const parse = function () {
 
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __nccwpck_require__(7075);
-// EXTERNAL MODULE: ./src/aggregate.ts
-var aggregate = __nccwpck_require__(920);
-;// CONCATENATED MODULE: ./src/athena/results.ts
+// EXTERNAL MODULE: ./src/engine/aggregate.ts
+var aggregate = __nccwpck_require__(7465);
+;// CONCATENATED MODULE: ./src/engine/athena/results.ts
 
 
 
@@ -89039,11 +89227,11 @@ function toRow(cells, where) {
     return (0,aggregate/* aggregateRow */._)(cells, Number(events));
 }
 
-// EXTERNAL MODULE: ./src/sql.ts
-var sql = __nccwpck_require__(5815);
-// EXTERNAL MODULE: ./src/validation.ts
-var validation = __nccwpck_require__(4344);
-;// CONCATENATED MODULE: ./src/athena/table.ts
+// EXTERNAL MODULE: ./src/engine/athena/sql.ts
+var sql = __nccwpck_require__(7084);
+// EXTERNAL MODULE: ./src/inputs/validation.ts
+var validation = __nccwpck_require__(5002);
+;// CONCATENATED MODULE: ./src/engine/athena/table.ts
 
 
 
@@ -89152,25 +89340,8 @@ function classifyLookupError(error) {
     throw new Error(`Athena GetTableMetadata failed: ${error.name}: ${firstLine}`, { cause: error });
 }
 
-;// CONCATENATED MODULE: ./src/markdown.ts
-/**
- * Markdown for job summaries and comments. Event data is attacker-controlled (a principal ARN,
- * an event name from a forged request), so every value is escaped so it renders as text: no HTML,
- * no links, no table breaks.
- */
-function escapeText(value) {
-    return value
-        .replace(/[\r\n\t]+/g, ' ')
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/([\\`*_[\]|~])/g, '\\$1');
-}
-function table(header, rows, align = []) {
-    const rule = header.map((_, i) => (align[i] === 'right' ? '---:' : '---'));
-    const line = (cells) => `| ${cells.join(' | ')} |\n`;
-    return line(header) + line(rule) + rows.map(line).join('');
-}
+;// CONCATENATED MODULE: ./src/format.ts
+/** Numbers as people read them, in log lines and reports alike. */
 function formatCount(count) {
     return count.toLocaleString('en-US');
 }
@@ -89185,7 +89356,7 @@ function formatBytes(bytes) {
     return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
 }
 
-;// CONCATENATED MODULE: ./src/engine/athena.ts
+;// CONCATENATED MODULE: ./src/engine/athena/scan.ts
 
 
 
@@ -89213,12 +89384,92 @@ async function scanWithAthena(plan, context) {
 
 ;// CONCATENATED MODULE: external "node:events"
 const external_node_events_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ec2/dist-cjs/index.js
+var client_ec2_dist_cjs = __nccwpck_require__(5193);
+// EXTERNAL MODULE: ./src/plan/layout.ts
+var layout = __nccwpck_require__(5293);
+;// CONCATENATED MODULE: ./src/plan/regions.ts
+
+
+
+
+
+/**
+ * The regions enabled for the account, sorted. `AllRegions: false` already leaves out the opt-in
+ * regions the account has not enabled; they are filtered again because emulators list them all.
+ * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeRegions.html
+ */
+async function describeRegions(ec2) {
+    const { Regions = [] } = await ec2.send(new client_ec2_dist_cjs/* DescribeRegionsCommand */.cAn({ AllRegions: false }));
+    const regions = Regions.filter((region) => region.OptInStatus !== 'not-opted-in')
+        .map((region) => region.RegionName ?? '')
+        .sort();
+    // The names reach SQL and S3 keys, so they pass the same rule as the 'regions' input.
+    const odd = regions.find((region) => !validation/* REGION */.Zg.test(region));
+    if (odd !== undefined) {
+        throw new Error(`EC2 DescribeRegions returned the region name ${JSON.stringify(odd)}, which does not look like one: set the 'regions' input`);
+    }
+    if (regions.length === 0) {
+        throw new Error("EC2 DescribeRegions returned no region: set the 'regions' input");
+    }
+    return regions;
+}
+/**
+ * The regions to read: the input's, else the folders of `logs-dir` (no need to ask EC2 about
+ * local files), else EC2 DescribeRegions. Every run resolves its regions here, once.
+ */
+async function resolveRegions(inputs, context) {
+    if (inputs.regions !== undefined)
+        return inputs.regions;
+    if (inputs.engine === 'local' && inputs.logsDir !== '') {
+        return discoverLocalRegions(inputs.logsDir, inputs);
+    }
+    const regions = await describeRegions(context.ec2());
+    context.log.info(`Regions from EC2 DescribeRegions: ${regions.join(', ')}`);
+    return regions;
+}
+async function requireDirectory(path) {
+    const info = await (0,promises_.stat)(path).catch(() => undefined);
+    if (info === undefined || !info.isDirectory()) {
+        throw new Error(`The logs directory ${path} does not exist or is not a directory`);
+    }
+}
+/**
+ * The regions whose folders exist under the accounts' `CloudTrail/` folders in `logsDir`: with
+ * local files and no `regions` input there is no need to ask EC2.
+ */
+async function discoverLocalRegions(logsDir, where) {
+    await requireDirectory(logsDir);
+    const root = (0,layout/* logsRootKey */.xE)({
+        bucket: '',
+        prefix: where.prefix,
+        organizationId: where.organizationId
+    });
+    const regions = new Set();
+    const searched = [];
+    for (const account of where.accounts) {
+        const folder = (0,external_node_path_.join)(logsDir, root, account, 'CloudTrail');
+        searched.push(folder);
+        const entries = await (0,promises_.readdir)(folder, { withFileTypes: true }).catch((error) => {
+            if (error.code === 'ENOENT')
+                return [];
+            throw error;
+        });
+        for (const entry of entries) {
+            if (entry.isDirectory() && validation/* REGION */.Zg.test(entry.name))
+                regions.add(entry.name);
+        }
+    }
+    if (regions.size === 0) {
+        throw new Error(`No region folders in ${searched.join(', ')}: check logs-dir, prefix, organization-id and account`);
+    }
+    return [...regions].sort();
+}
+
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
-// EXTERNAL MODULE: ./src/flags.ts
-var flags = __nccwpck_require__(6148);
-// EXTERNAL MODULE: ./src/layout.ts
-var layout = __nccwpck_require__(5005);
+// EXTERNAL MODULE: ./src/rules/flags.ts
+var flags = __nccwpck_require__(5424);
 ;// CONCATENATED MODULE: ./src/engine/local/dedupe.ts
 const INITIAL_CAPACITY = 1 << 16;
 /** Past this load the table doubles: linear probing stays short up to about 3/4 full. */
@@ -90496,9 +90747,7 @@ function owned(job) {
     return { ...job, bytes: new Uint8Array(bytes) };
 }
 
-;// CONCATENATED MODULE: ./src/engine/local.ts
-
-
+;// CONCATENATED MODULE: ./src/engine/local/scan.ts
 
 
 
@@ -90517,7 +90766,7 @@ function owned(job) {
 async function scanLocally(plan, context) {
     const { log } = context;
     context.signal.throwIfAborted();
-    const source = await sourceOf(plan, context);
+    const source = await sourceOf(plan.logs, context);
     // Each S3 request in flight, and each retry's wait, listens for the abort: more than the 10
     // listeners past which Node.js suspects a leak. A signal of the scan's own says how many to expect.
     const signal = AbortSignal.any([context.signal]);
@@ -90581,15 +90830,12 @@ async function scanLocally(plan, context) {
             : {})
     };
 }
-async function sourceOf(plan, context) {
-    if (plan.logsDir !== '') {
-        await requireDirectory(plan.logsDir);
-        return directorySource(plan.logsDir);
+async function sourceOf(logs, context) {
+    if ('directory' in logs) {
+        await requireDirectory(logs.directory);
+        return directorySource(logs.directory);
     }
-    const { s3, log, sleep, random } = context;
-    if (s3 === undefined)
-        throw new Error('The local engine needs an S3 client to read the bucket');
-    return bucketSource(s3, plan.layout.bucket, { log, sleep, random });
+    return bucketSource(logs.s3, logs.bucket, context);
 }
 /**
  * Reads the files of every folder, a bounded number at once, listing each folder as it goes: no
@@ -90674,72 +90920,9 @@ function compareKeys(keys, a, b) {
     const y = keys[b];
     return x < y ? -1 : x > y ? 1 : 0;
 }
-async function requireDirectory(path) {
-    const info = await (0,promises_.stat)(path).catch(() => undefined);
-    if (info === undefined || !info.isDirectory()) {
-        throw new Error(`The logs directory ${path} does not exist or is not a directory`);
-    }
-}
-/**
- * The regions whose folders exist under the accounts' `CloudTrail/` folders in `logsDir`: with
- * local files and no `regions` input there is no need to ask EC2.
- */
-async function discoverLocalRegions(logsDir, where) {
-    await requireDirectory(logsDir);
-    const root = (0,layout/* logsRootKey */.xE)({
-        bucket: '',
-        prefix: where.prefix,
-        organizationId: where.organizationId
-    });
-    const regions = new Set();
-    const searched = [];
-    for (const account of where.accounts) {
-        const folder = (0,external_node_path_.join)(logsDir, root, account, 'CloudTrail');
-        searched.push(folder);
-        const entries = await (0,promises_.readdir)(folder, { withFileTypes: true }).catch((error) => {
-            if (error.code === 'ENOENT')
-                return [];
-            throw error;
-        });
-        for (const entry of entries) {
-            if (entry.isDirectory() && validation/* REGION */.Zg.test(entry.name))
-                regions.add(entry.name);
-        }
-    }
-    if (regions.size === 0) {
-        throw new Error(`No region folders in ${searched.join(', ')}: check logs-dir, prefix, organization-id and account`);
-    }
-    return [...regions].sort();
-}
 
-// EXTERNAL MODULE: ./src/plan.ts
-var src_plan = __nccwpck_require__(2464);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ec2/dist-cjs/index.js
-var client_ec2_dist_cjs = __nccwpck_require__(5193);
-;// CONCATENATED MODULE: ./src/regions.ts
-
-
-/**
- * The regions enabled for the account, sorted. `AllRegions: false` already leaves out the opt-in
- * regions the account has not enabled; they are filtered again because emulators list them all.
- * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeRegions.html
- */
-async function describeRegions(ec2) {
-    const { Regions = [] } = await ec2.send(new client_ec2_dist_cjs/* DescribeRegionsCommand */.cAn({ AllRegions: false }));
-    const regions = Regions.filter((region) => region.OptInStatus !== 'not-opted-in')
-        .map((region) => region.RegionName ?? '')
-        .sort();
-    // The names reach SQL and S3 keys, so they pass the same rule as the 'regions' input.
-    const odd = regions.find((region) => !validation/* REGION */.Zg.test(region));
-    if (odd !== undefined) {
-        throw new Error(`EC2 DescribeRegions returned the region name ${JSON.stringify(odd)}, which does not look like one: set the 'regions' input`);
-    }
-    if (regions.length === 0) {
-        throw new Error("EC2 DescribeRegions returned no region: set the 'regions' input");
-    }
-    return regions;
-}
-
+// EXTERNAL MODULE: ./src/plan/plan.ts
+var plan_plan = __nccwpck_require__(8720);
 ;// CONCATENATED MODULE: ./src/reports/csv.ts
 /**
  * CSV as Athena writes it: every value double-quoted, quotes doubled, `\n` line ends.
@@ -90888,9 +91071,9 @@ function reportFiles(reports) {
     };
 }
 
-// EXTERNAL MODULE: ./src/fail-on.ts
-var fail_on = __nccwpck_require__(4665);
-;// CONCATENATED MODULE: ./src/cost.ts
+// EXTERNAL MODULE: ./src/reports/fail-on.ts
+var fail_on = __nccwpck_require__(9713);
+;// CONCATENATED MODULE: ./src/reports/cost.ts
 const MIB = 1024 ** 2;
 const TIB = 1024 ** 4;
 /**
@@ -90902,9 +91085,30 @@ function queryCostUsd(bytes) {
     return (billed / TIB) * 5;
 }
 
-// EXTERNAL MODULE: ./src/window.ts
-var src_window = __nccwpck_require__(8759);
-;// CONCATENATED MODULE: ./src/summary.ts
+;// CONCATENATED MODULE: ./src/reports/markdown.ts
+/**
+ * Markdown for job summaries and comments. Event data is attacker-controlled (a principal ARN,
+ * an event name from a forged request), so every value is escaped so it renders as text: no HTML,
+ * no links, no table breaks.
+ */
+function escapeText(value) {
+    return value
+        .replace(/[\r\n\t]+/g, ' ')
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/([\\`*_[\]|~])/g, '\\$1');
+}
+function table(header, rows, align = []) {
+    const rule = header.map((_, i) => (align[i] === 'right' ? '---:' : '---'));
+    const line = (cells) => `| ${cells.join(' | ')} |\n`;
+    return line(header) + line(rule) + rows.map(line).join('');
+}
+
+// EXTERNAL MODULE: ./src/inputs/window.ts
+var inputs_window = __nccwpck_require__(3901);
+;// CONCATENATED MODULE: ./src/reports/summary.ts
+
 
 
 
@@ -90933,7 +91137,7 @@ function renderSummary(run, reports, limitBytes) {
 }
 function render(run, reports, rows) {
     const sections = [
-        `## CloudTrail activity, ${(0,src_window/* windowLabel */.Hf)(run.window)}\n`,
+        `## CloudTrail activity, ${(0,inputs_window/* windowLabel */.Hf)(run.window)}\n`,
         headline(run, reports),
         failOnSection(run.failOn),
         section('🚩 Flagged activity', ['Flag', 'Account', 'Region', 'Event source', 'Event name', 'Principal', 'Events'], countedRows([...reports.flags].sort(bySeverity)), rows),
@@ -90951,7 +91155,7 @@ function headline(run, reports) {
     const rows = [
         [
             'Window',
-            `${(0,src_window/* windowLabel */.Hf)(run.window)} UTC, ${run.dayBoundary === 'event-time' ? 'by event time' : 'by delivery folder'}`
+            `${(0,inputs_window/* windowLabel */.Hf)(run.window)} UTC, ${run.dayBoundary === 'event-time' ? 'by event time' : 'by delivery folder'}`
         ],
         ['Accounts', run.accounts.map(escapeText).join(', ')],
         ['Regions', `${run.regions.length}: ${run.regions.map(escapeText).join(', ')}`],
@@ -91048,7 +91252,7 @@ function skippedSection(skipped, top) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/report.ts
+;// CONCATENATED MODULE: ./src/pipeline.ts
 
 
 
@@ -91060,15 +91264,17 @@ function skippedSection(skipped, top) {
 
 /** inputs → plan → engine → aggregate → reports → files. */
 async function makeReport(inputs, context) {
-    const plan = (0,src_plan/* makePlan */.C)(inputs, await resolveRegions(inputs, context));
+    const regions = await resolveRegions(inputs, { ec2: () => context.aws().ec2, log: context.log });
+    const plan = (0,plan_plan/* makePlan */.Cs)(inputs, regions);
     context.log.info(`Reading ${plan.accounts.length} account(s), ${plan.regions.length} region(s), day folders ${plan.folderDays.join(', ')}`);
     const scan = plan.engine === 'athena'
         ? await scanWithAthena(plan, { ...context.aws(), log: context.log, signal: context.signal })
-        : await scanLocally(plan, {
-            s3: plan.logsDir === '' ? context.aws().s3 : undefined,
-            log: context.log,
-            signal: context.signal
-        });
+        : await scanLocally({
+            ...plan,
+            logs: 'directory' in plan.logs
+                ? plan.logs
+                : { bucket: plan.logs.bucket, s3: context.aws().s3 }
+        }, { log: context.log, signal: context.signal });
     const reports = await buildReports(scan.rows);
     const run = {
         window: plan.window,
@@ -91101,589 +91307,415 @@ async function makeReport(inputs, context) {
         markdown
     };
 }
-async function resolveRegions(inputs, context) {
-    if (inputs.regions !== undefined)
-        return inputs.regions;
-    if (inputs.engine === 'local' && inputs.logsDir !== '') {
-        return discoverLocalRegions(inputs.logsDir, inputs);
-    }
-    const regions = await describeRegions(context.aws().ec2);
-    context.log.info(`Regions from EC2 DescribeRegions: ${regions.join(', ')}`);
-    return regions;
+
+
+/***/ }),
+
+/***/ 5293:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   AB: () => (/* binding */ s3Url),
+/* harmony export */   cJ: () => (/* binding */ dayFolderKey),
+/* harmony export */   xE: () => (/* binding */ logsRootKey)
+/* harmony export */ });
+/* unused harmony export regionKey */
+/**
+ * The key of the folder that holds every account's logs:
+ * `PREFIX/AWSLogs/[o-ORG/]` as documented in
+ * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/get-and-view-cloudtrail-log-files.html
+ */
+function logsRootKey(layout) {
+    const prefix = layout.prefix === '' ? '' : `${layout.prefix}/`;
+    const organization = layout.organizationId === '' ? '' : `${layout.organizationId}/`;
+    return `${prefix}AWSLogs/${organization}`;
+}
+/** The key of one region's log folder of an account: `…/ACCOUNT/CloudTrail/REGION/`. */
+function regionKey(layout, account, region) {
+    return `${logsRootKey(layout)}${account}/CloudTrail/${region}/`;
+}
+/** The key of one day folder: `…/CloudTrail/REGION/YYYY/MM/DD/`. */
+function dayFolderKey(layout, account, region, day) {
+    return `${regionKey(layout, account, region)}${day.replaceAll('-', '/')}/`;
+}
+function s3Url(bucket, key) {
+    return `s3://${bucket}/${key}`;
 }
 
 
 /***/ }),
 
-/***/ 5815:
+/***/ 8720:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $D: () => (/* binding */ addPartitionsStatements),
-/* harmony export */   Kt: () => (/* binding */ MANAGED_PROPERTY),
-/* harmony export */   Tt: () => (/* binding */ projectionProperties),
-/* harmony export */   dP: () => (/* binding */ aggregationQuery),
-/* harmony export */   g1: () => (/* binding */ createTableStatement),
-/* harmony export */   s_: () => (/* binding */ coldRunStatements),
-/* harmony export */   tm: () => (/* binding */ setTablePropertiesStatement)
+/* harmony export */   Cs: () => (/* binding */ makePlan),
+/* harmony export */   pV: () => (/* binding */ athenaSettings)
 /* harmony export */ });
-/* unused harmony exports QUERY_MAX_BYTES, literal, locationTemplate */
-/* harmony import */ var _aggregate_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(920);
-/* harmony import */ var _flags_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6148);
-/* harmony import */ var _layout_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5005);
-/* harmony import */ var _validation_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4344);
-/**
- * Every SQL text the action sends to Athena is built here, from validated values only: identifiers
- * pass `identifier()`, values pass `literal()`, both of which refuse what they cannot render safely
- * even though the inputs were checked against strict patterns before (defence in depth).
- */
+/* unused harmony export scopeOf */
+/* harmony import */ var _inputs_window_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3901);
 
-
-
-
-/**
- * The longest query text Athena accepts, in bytes.
- * https://docs.aws.amazon.com/athena/latest/ug/service-limits.html
- */
-const QUERY_MAX_BYTES = 262_144;
-/** Set on every table this action creates: it alters no table that lacks it. */
-const MANAGED_PROPERTY = 'cloudtrail-athena-report.managed';
-/**
- * The first day a date projection may produce. CloudTrail started in November 2013, so no trail
- * has an older folder; a fixed start keeps the table valid for any window without DDL.
- */
-const PROJECTION_START = '2013/11/01';
-/**
- * The CloudTrail record as AWS documents it for Athena (nested objects whose shape varies by
- * service, such as `requestParameters`, stay JSON strings).
- * https://docs.aws.amazon.com/athena/latest/ug/create-cloudtrail-table-partition-projection.html
- */
-const COLUMNS = `  eventversion STRING,
-  useridentity STRUCT<
-    type: STRING,
-    principalid: STRING,
-    arn: STRING,
-    accountid: STRING,
-    invokedby: STRING,
-    accesskeyid: STRING,
-    username: STRING,
-    onbehalfof: STRUCT<
-      userid: STRING,
-      identitystorearn: STRING>,
-    sessioncontext: STRUCT<
-      attributes: STRUCT<
-        mfaauthenticated: STRING,
-        creationdate: STRING>,
-      sessionissuer: STRUCT<
-        type: STRING,
-        principalid: STRING,
-        arn: STRING,
-        accountid: STRING,
-        username: STRING>,
-      ec2roledelivery: STRING,
-      webidfederationdata: STRUCT<
-        federatedprovider: STRING,
-        attributes: MAP<STRING, STRING>>>>,
-  eventtime STRING,
-  eventsource STRING,
-  eventname STRING,
-  awsregion STRING,
-  sourceipaddress STRING,
-  useragent STRING,
-  errorcode STRING,
-  errormessage STRING,
-  requestparameters STRING,
-  responseelements STRING,
-  additionaleventdata STRING,
-  requestid STRING,
-  eventid STRING,
-  readonly STRING,
-  resources ARRAY<STRUCT<
-    arn: STRING,
-    accountid: STRING,
-    type: STRING>>,
-  eventtype STRING,
-  apiversion STRING,
-  recipientaccountid STRING,
-  serviceeventdetails STRING,
-  sharedeventid STRING,
-  vpcendpointid STRING,
-  vpcendpointaccountid STRING,
-  eventcategory STRING,
-  addendum STRUCT<
-    reason: STRING,
-    updatedfields: STRING,
-    originalrequestid: STRING,
-    originaleventid: STRING>,
-  sessioncredentialfromconsole STRING,
-  edgedevicedetails STRING,
-  tlsdetails STRUCT<
-    tlsversion: STRING,
-    ciphersuite: STRING,
-    clientprovidedhostheader: STRING>`;
-/** Each field an audit rule tests, as SQL over the table's columns, `''` when missing. */
-const FLAG_FIELDS = {
-    identitytype: "coalesce(useridentity.type, '')",
-    invokedby: "coalesce(useridentity.invokedby, '')",
-    eventtype: "coalesce(eventtype, '')",
-    errorcode: "coalesce(errorcode, '')",
-    errormessage: "coalesce(errormessage, '')",
-    eventsource: "coalesce(eventsource, '')",
-    eventname: "coalesce(eventname, '')",
-    // Nested objects are JSON text in this table (their shape varies by service). A field holding a
-    // JSON string of JSON would be read here too, but not by the local engine, which reads objects:
-    // CloudTrail writes objects, so the engines agree on real logs.
-    mfaused: "coalesce(json_extract_scalar(additionaleventdata, '$.MFAUsed'), '')",
-    consolelogin: "coalesce(json_extract_scalar(responseelements, '$.ConsoleLogin'), '')"
-};
-/** A LIKE pattern: `text` followed (`prefix`) or preceded (`suffix`) by anything. */
-function likePattern(text, side) {
-    if (/[%_]/.test(text))
-        throw new Error(`Refusing ${JSON.stringify(text)} in a LIKE pattern`);
-    return literal(side === 'prefix' ? `${text}%` : `%${text}`);
-}
-function conditionSql(condition) {
-    if ('all' in condition)
-        return `(${condition.all.map(conditionSql).join(' AND ')})`;
-    if ('any' in condition)
-        return `(${condition.any.map(conditionSql).join(' OR ')})`;
-    const field = FLAG_FIELDS[condition.field];
-    if ('is' in condition)
-        return `${field} = ${literal(condition.is)}`;
-    if ('isNot' in condition)
-        return `${field} <> ${literal(condition.isNot)}`;
-    if ('oneOf' in condition)
-        return `${field} IN (${condition.oneOf.map(literal).join(', ')})`;
-    if ('startsWith' in condition)
-        return `${field} LIKE ${likePattern(condition.startsWith, 'prefix')}`;
-    return `${field} LIKE ${likePattern(condition.endsWith, 'suffix')}`;
-}
-/**
- * The audit rule an event matches: the rules of `flags.ts`, most severe first, as one CASE, so
- * that Athena and the local engine (which evaluates the same definitions) agree.
- */
-const FLAG = [
-    'CASE',
-    ..._flags_js__WEBPACK_IMPORTED_MODULE_0__/* .FLAG_RULES */ .Zx.map((rule) => `      WHEN ${conditionSql(rule.when)} THEN ${literal(rule.name)}`),
-    "      ELSE ''",
-    '    END'
-].join('\n');
-/**
- * Who acted: the role behind an assumed-role session (its session name varies per session, the
- * role does not), else the identity's ARN, else the AWS service that acted, else the account.
- * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-user-identity.html
- */
-const PRINCIPAL = `coalesce(
-      CASE WHEN useridentity.type = 'AssumedRole' THEN nullif(useridentity.sessioncontext.sessionissuer.arn, '') END,
-      nullif(useridentity.arn, ''),
-      nullif(useridentity.invokedby, ''),
-      nullif(useridentity.accountid, ''),
-      ''
-    )`;
-/** A string literal. Refuses `'`, and `\`, which Hive DDL treats as an escape. */
-function literal(value) {
-    if (/['\\]/.test(value))
-        throw new Error(`Refusing to put ${JSON.stringify(value)} in SQL text`);
-    return `'${value}'`;
-}
-function identifier(name) {
-    if (!_validation_js__WEBPACK_IMPORTED_MODULE_1__/* .IDENTIFIER */ .cS.test(name))
-        throw new Error(`Refusing ${JSON.stringify(name)} as a SQL name`);
-    return name;
-}
-/** `database`.`table` as Hive DDL quotes names. */
-function ddlName(table) {
-    return `\`${identifier(table.database)}\`.\`${identifier(table.table)}\``;
-}
-/** "database"."table" as Trino (Athena's query engine) quotes names. */
-function queryName(table) {
-    return `"${identifier(table.database)}"."${identifier(table.table)}"`;
-}
-/** `YYYY-MM-DD` as the `timestamp` partition writes it: the day folder, `YYYY/MM/DD`. */
-function folderDate(day) {
-    return day.replaceAll('-', '/');
-}
-function properties(entries) {
-    const lines = Object.entries(entries).map(([key, value]) => `  ${literal(key)} = ${literal(value)}`);
-    return `(\n${lines.join(',\n')}\n)`;
-}
-/** Where partition projection finds the files of one account, region and day. */
-function locationTemplate(layout) {
-    return (0,_layout_js__WEBPACK_IMPORTED_MODULE_2__/* .s3Url */ .AB)(layout.bucket, `${(0,_layout_js__WEBPACK_IMPORTED_MODULE_2__/* .logsRootKey */ .xE)(layout)}\${account}/CloudTrail/\${region}/\${timestamp}`);
-}
-/**
- * The table properties that make partition projection read the given accounts and regions.
- * https://docs.aws.amazon.com/athena/latest/ug/partition-projection-setting-up.html
- */
-function projectionProperties(layout, accounts, regions) {
+function scopeOf(inputs, regions) {
     return {
-        'projection.enabled': 'true',
-        'projection.account.type': 'enum',
-        'projection.account.values': accounts.join(','),
-        'projection.region.type': 'enum',
-        'projection.region.values': regions.join(','),
-        'projection.timestamp.type': 'date',
-        'projection.timestamp.format': 'yyyy/MM/dd',
-        'projection.timestamp.range': `${PROJECTION_START},NOW`,
-        'projection.timestamp.interval': '1',
-        'projection.timestamp.interval.unit': 'DAYS',
-        'storage.location.template': locationTemplate(layout)
+        layout: { bucket: inputs.bucket, prefix: inputs.prefix, organizationId: inputs.organizationId },
+        accounts: inputs.accounts,
+        regions,
+        window: inputs.window,
+        dayBoundary: inputs.dayBoundary,
+        folderDays: (0,_inputs_window_js__WEBPACK_IMPORTED_MODULE_0__/* .folderDays */ .wO)(inputs.window, inputs.dayBoundary),
+        dedupe: inputs.dedupe
     };
 }
-/**
- * The table over the trail's logs, partitioned like its folders. With projection, Athena computes
- * the partitions from the table properties; with manual partitioning they are added one by one.
- */
-function createTableStatement(plan, options) {
-    const tableProperties = {
-        [MANAGED_PROPERTY]: 'true',
-        ...(plan.partitioning === 'projection'
-            ? projectionProperties(plan.layout, plan.accounts, plan.regions)
-            : {})
+/** The Athena settings of the inputs, whichever engine they choose (`--print-sql` shows them). */
+function athenaSettings(inputs, regions) {
+    return {
+        ...scopeOf(inputs, regions),
+        table: { catalog: inputs.catalog, database: inputs.database, table: inputs.table },
+        partitioning: inputs.partitioning,
+        workgroup: inputs.workgroup,
+        outputLocation: inputs.outputLocation,
+        queryTimeoutMs: inputs.queryTimeoutMinutes * 60_000
     };
-    return [
-        `CREATE EXTERNAL TABLE ${options.ifNotExists ? 'IF NOT EXISTS ' : ''}${ddlName(plan.table)} (`,
-        COLUMNS,
-        ')',
-        'PARTITIONED BY (account STRING, region STRING, `timestamp` STRING)',
-        "ROW FORMAT SERDE 'org.apache.hive.hcatalog.data.JsonSerDe'",
-        "STORED AS INPUTFORMAT 'com.amazon.emr.cloudtrail.CloudTrailInputFormat'",
-        "OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'",
-        `LOCATION ${literal((0,_layout_js__WEBPACK_IMPORTED_MODULE_2__/* .s3Url */ .AB)(plan.layout.bucket, (0,_layout_js__WEBPACK_IMPORTED_MODULE_2__/* .logsRootKey */ .xE)(plan.layout)))}`,
-        `TBLPROPERTIES ${properties(tableProperties)}`
-    ].join('\n');
 }
-function setTablePropertiesStatement(table, tableProperties) {
-    return `ALTER TABLE ${ddlName(table)} SET TBLPROPERTIES ${properties(tableProperties)}`;
-}
-/**
- * `ALTER TABLE ADD IF NOT EXISTS PARTITION` for every account, region and folder day of the plan,
- * packed into as few statements as the query size limit allows.
- */
-function addPartitionsStatements(plan) {
-    const head = `ALTER TABLE ${ddlName(plan.table)} ADD IF NOT EXISTS`;
-    const headBytes = Buffer.byteLength(head);
-    const statements = [];
-    let partitions = [];
-    let bytes = headBytes;
-    for (const account of plan.accounts) {
-        for (const region of plan.regions) {
-            for (const day of plan.folderDays) {
-                const location = (0,_layout_js__WEBPACK_IMPORTED_MODULE_2__/* .s3Url */ .AB)(plan.layout.bucket, (0,_layout_js__WEBPACK_IMPORTED_MODULE_2__/* .dayFolderKey */ .cJ)(plan.layout, account, region, day));
-                const partition = `\n  PARTITION (account = ${literal(account)}, region = ${literal(region)}, ` +
-                    `\`timestamp\` = ${literal(folderDate(day))}) LOCATION ${literal(location)}`;
-                const partitionBytes = Buffer.byteLength(partition);
-                if (partitions.length > 0 && bytes + partitionBytes > QUERY_MAX_BYTES) {
-                    statements.push(head + partitions.join(''));
-                    partitions = [];
-                    bytes = headBytes;
-                }
-                partitions.push(partition);
-                bytes += partitionBytes;
-            }
-        }
-    }
-    if (partitions.length > 0)
-        statements.push(head + partitions.join(''));
-    return statements;
-}
-/**
- * The fine-grained aggregate, with exactly the columns of `AGGREGATE_COLUMNS`. Partitions are
- * filtered to the plan's accounts, regions and folder days, so Athena reads nothing else; with
- * `event-time`, events are then kept by the UTC date of `eventTime`. A malformed `eventTime` gives
- * an empty `eventdate` (`try`) instead of failing the whole query.
- */
-function aggregationQuery(plan) {
-    const first = plan.folderDays[0];
-    const last = plan.folderDays[plan.folderDays.length - 1];
-    if (first === undefined || last === undefined)
-        throw new Error('The plan has no day to read');
-    const keys = _aggregate_js__WEBPACK_IMPORTED_MODULE_3__/* .AGGREGATE_COLUMNS */ .a.filter((column) => column !== 'events').join(', ');
-    // COUNT(DISTINCT) ignores NULL, so events without an eventID are counted one by one.
-    const events = plan.dedupe
-        ? "COUNT(DISTINCT nullif(eventid, '')) + COUNT_IF(nullif(eventid, '') IS NULL)"
-        : 'COUNT(*)';
-    const eventTimeFilter = plan.dayBoundary === 'event-time'
-        ? [`WHERE eventdate BETWEEN ${literal(plan.window.start)} AND ${literal(plan.window.end)}`]
-        : [];
-    return [
-        'WITH records AS (',
-        '  SELECT',
-        "    coalesce(recipientaccountid, '') AS account,",
-        "    coalesce(awsregion, '') AS region,",
-        "    coalesce(eventsource, '') AS eventsource,",
-        "    coalesce(eventname, '') AS eventname,",
-        "    coalesce(CAST(date(try(from_iso8601_timestamp(eventtime)) AT TIME ZONE 'UTC') AS varchar), '') AS eventdate,",
-        "    coalesce(errorcode, '') AS errorcode,",
-        "    coalesce(useridentity.type, '') AS identitytype,",
-        `    ${PRINCIPAL} AS principal,`,
-        `    ${FLAG} AS flag,`,
-        '    eventid',
-        `  FROM ${queryName(plan.table)} AS logs`,
-        `  WHERE logs.account IN (${plan.accounts.map(literal).join(', ')})`,
-        `    AND logs.region IN (${plan.regions.map(literal).join(', ')})`,
-        `    AND logs."timestamp" BETWEEN ${literal(folderDate(first))} AND ${literal(folderDate(last))}`,
-        ')',
-        `SELECT ${keys},`,
-        `  ${events} AS events`,
-        'FROM records',
-        ...eventTimeFilter,
-        `GROUP BY ${keys}`,
-        `ORDER BY events DESC, ${keys}`
-    ].join('\n');
-}
-/**
- * What a cold run sends to Athena, in order: the table, its partitions (manual partitioning), then
- * the aggregation. Each is the exact query text, without a trailing `;` (Athena runs one statement
- * per query); the CLI's `--print-sql` appends the `;` when it prints them.
- */
-function coldRunStatements(plan) {
-    return [
-        createTableStatement(plan, { ifNotExists: false }),
-        ...(plan.partitioning === 'manual' ? addPartitionsStatements(plan) : []),
-        aggregationQuery(plan)
-    ];
+function makePlan(inputs, regions) {
+    if (inputs.engine === 'athena')
+        return { engine: 'athena', ...athenaSettings(inputs, regions) };
+    return {
+        engine: 'local',
+        ...scopeOf(inputs, regions),
+        logs: inputs.logsDir === '' ? { bucket: inputs.bucket } : { directory: inputs.logsDir },
+        onBadFile: inputs.onBadFile
+    };
 }
 
 
 /***/ }),
 
-/***/ 4344:
+/***/ 9713:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Cv: () => (/* binding */ identifier),
-/* harmony export */   DC: () => (/* binding */ bucket),
-/* harmony export */   Ei: () => (/* binding */ regions),
-/* harmony export */   Ko: () => (/* binding */ failOn),
-/* harmony export */   L2: () => (/* binding */ workgroup),
-/* harmony export */   Li: () => (/* binding */ organizationId),
-/* harmony export */   Pl: () => (/* binding */ prefix),
-/* harmony export */   U$: () => (/* binding */ catalog),
-/* harmony export */   Zg: () => (/* binding */ REGION),
-/* harmony export */   cS: () => (/* binding */ IDENTIFIER),
-/* harmony export */   dz: () => (/* binding */ InputError),
-/* harmony export */   eS: () => (/* binding */ s3Location),
-/* harmony export */   rD: () => (/* binding */ wholeNumber),
-/* harmony export */   u4: () => (/* binding */ ACCOUNT),
-/* harmony export */   vd: () => (/* binding */ accounts),
-/* harmony export */   yL: () => (/* binding */ oneOf),
-/* harmony export */   zM: () => (/* binding */ boolean)
+/* harmony export */   f: () => (/* binding */ evaluateFailOn),
+/* harmony export */   r: () => (/* binding */ failOnMessage)
 /* harmony export */ });
-/* unused harmony exports ORGANIZATION_ID, isBucketName, list */
-/**
- * The rules every input must pass. Values that reach SQL or S3 keys are checked here against
- * strict patterns, so that nothing downstream ever needs to escape them.
- */
-/** A bad input: the message names the input and the rule it broke. */
-class InputError extends Error {
-    input;
-    /** The rule, and the value when there is one: what follows the input's name. */
-    detail;
-    constructor(input, rule, value) {
-        const detail = `${rule}${value === undefined ? '' : `; got ${quote(value)}`}`;
-        super(`Input '${input}' ${detail}`);
-        this.input = input;
-        this.name = 'InputError';
-        this.detail = detail;
-    }
-}
-/** The value as the user wrote it, made safe to print: JSON-quoted and cut short. */
-function quote(value) {
-    const shown = value.length > 80 ? `${value.slice(0, 80)}…` : value;
-    return JSON.stringify(shown);
-}
-const ACCOUNT = /^\d{12}$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
-const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
-const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
-function isKeySegment(segment) {
-    return /^[A-Za-z0-9!_.*()-]+$/.test(segment) && segment !== '.' && segment !== '..';
-}
-/**
- * S3 general purpose bucket naming rules:
- * https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
- */
-function isBucketName(name) {
-    return (/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name) &&
-        !name.includes('..') &&
-        !/^\d+\.\d+\.\d+\.\d+$/.test(name) &&
-        !/^(xn--|sthree-|amzn-s3-demo-)/.test(name) &&
-        !/(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(name));
-}
-function bucket(input, value) {
-    if (!isBucketName(value)) {
-        throw new InputError(input, 'must be an S3 bucket name (3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit)', value);
-    }
-    return value;
-}
-/** A trail prefix; one leading or trailing `/` is forgiven, because people copy keys with them. */
-function prefix(input, value) {
-    const trimmed = value.replace(/^\//, '').replace(/\/$/, '');
-    if (trimmed === '')
-        return '';
-    if (!trimmed.split('/').every(isKeySegment)) {
-        throw new InputError(input, "must be S3 key segments of letters, digits and !_.*()- joined by '/', with no empty, '.' or '..' segment", value);
-    }
-    return trimmed;
-}
-/** A comma-separated list: items trimmed, empty items dropped, duplicates removed, order kept. */
-function list(value) {
-    const items = value
-        .split(',')
-        .map((item) => item.trim())
-        .filter((item) => item !== '');
-    return [...new Set(items)];
-}
-function accounts(input, value) {
-    const items = list(value);
-    if (items.length === 0) {
-        throw new InputError(input, 'is required: a 12-digit AWS account id, or a comma-separated list');
-    }
-    for (const item of items) {
-        if (!ACCOUNT.test(item))
-            throw new InputError(input, 'must be 12-digit AWS account ids', item);
-    }
-    return items;
-}
-function regions(input, value) {
-    const items = list(value);
-    if (items.length === 0)
-        return undefined;
-    for (const item of items) {
-        if (!REGION.test(item)) {
-            throw new InputError(input, 'must be AWS region names such as us-east-1', item);
-        }
-    }
-    return items;
-}
-function organizationId(input, value) {
-    if (value !== '' && !ORGANIZATION_ID.test(value)) {
-        throw new InputError(input, "must be an AWS Organizations id: 'o-' and 10 to 32 lowercase letters or digits", value);
-    }
-    return value;
-}
-function identifier(input, value) {
-    if (!IDENTIFIER.test(value)) {
-        throw new InputError(input, 'must be a lowercase identifier: a letter or _, then letters, digits or _', value);
-    }
-    return value;
-}
-/** An Athena data catalog name, which (unlike databases) is commonly mixed case: `AwsDataCatalog`. */
-function catalog(input, value) {
-    if (!/^[A-Za-z_][A-Za-z0-9_-]{0,127}$/.test(value)) {
-        throw new InputError(input, 'must be a data catalog name: letters, digits, _ and -', value);
-    }
-    return value;
-}
-function workgroup(input, value) {
-    if (!/^[A-Za-z0-9._-]{1,128}$/.test(value)) {
-        throw new InputError(input, 'must be an Athena workgroup name: 1-128 letters, digits, . _ and -', value);
-    }
-    return value;
-}
-/** An `s3://bucket/path/` URL for Athena results, returned with a trailing `/`. */
-function s3Location(input, value) {
-    if (value === '')
-        return '';
-    const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(value);
-    const bucketName = match?.[1] ?? '';
-    const path = (match?.[2] ?? '').replace(/\/$/, '');
-    if (!match ||
-        !isBucketName(bucketName) ||
-        (path !== '' && !path.split('/').every(isKeySegment))) {
-        throw new InputError(input, 'must be an s3:// URL of a valid bucket, such as s3://my-athena-results/cloudtrail/', value);
-    }
-    return `s3://${bucketName}/${path === '' ? '' : `${path}/`}`;
-}
-function oneOf(input, value, allowed) {
-    if (!allowed.includes(value)) {
-        throw new InputError(input, `must be one of ${allowed.map((item) => `'${item}'`).join(', ')}`, value);
-    }
-    return value;
-}
-/** YAML 1.2 core schema booleans, as `core.getBooleanInput` accepts them. */
-function boolean(input, value) {
-    if (['true', 'True', 'TRUE'].includes(value))
+function itemMatches(item, [flag, eventsource, eventname]) {
+    if (item === flag)
         return true;
-    if (['false', 'False', 'FALSE'].includes(value))
-        return false;
-    throw new InputError(input, "must be a boolean: 'true' or 'false'", value);
+    if (item === eventname)
+        return true;
+    return item === `${eventsource}:${eventname}`;
 }
-function wholeNumber(input, value, min, max) {
-    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-        throw new InputError(input, `must be a whole number from ${min} to ${max}`, value);
+/** Checks `fail-on` against the events per flag, event source and event name. */
+function evaluateFailOn(items, calls) {
+    let flagged = 0;
+    const counts = new Map(items.map((item) => [item, 0]));
+    for (const { key, count } of calls) {
+        const matching = items.filter((item) => itemMatches(item, key));
+        if (matching.length > 0)
+            flagged += count;
+        for (const item of matching)
+            counts.set(item, (counts.get(item) ?? 0) + count);
     }
-    return Number(value);
+    return {
+        flagged,
+        matches: [...counts]
+            .filter(([, events]) => events > 0)
+            .map(([item, events]) => ({ item, events }))
+    };
 }
-const EVENT_NAME = /^[A-Z][A-Za-z0-9_]{1,127}$/;
-const SOURCE_AND_EVENT = /^[a-z0-9][a-z0-9.-]*\.amazonaws\.com:[A-Z][A-Za-z0-9_]{1,127}$/;
-/**
- * `fail-on` items: audit flag names (kebab-case), event names (`StopLogging`) or a service and an
- * event name (`iam.amazonaws.com:CreateAccessKey`). A kebab-case word that names no flag is a typo,
- * refused rather than silently never matching.
- */
-function failOn(input, value, flagNames) {
-    const items = list(value);
-    for (const item of items) {
-        if (/^[a-z0-9-]+$/.test(item) && !flagNames.includes(item)) {
-            throw new InputError(input, `names an unknown flag; the flags are ${flagNames.join(', ')}`, item);
-        }
-        if (!flagNames.includes(item) && !EVENT_NAME.test(item) && !SOURCE_AND_EVENT.test(item)) {
-            throw new InputError(input, 'must list flag names, event names such as StopLogging, or service:event such as iam.amazonaws.com:CreateAccessKey', item);
-        }
-    }
-    return items;
+/** The step's failure message: what matched and how often. */
+function failOnMessage(result) {
+    const parts = result.matches.map(({ item, events }) => `${item} (${events})`);
+    return `fail-on matched ${result.flagged} event${result.flagged === 1 ? '' : 's'}: ${parts.join(', ')}`;
 }
 
 
 /***/ }),
 
-/***/ 8759:
+/***/ 5424:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Hf: () => (/* binding */ windowLabel),
-/* harmony export */   jI: () => (/* binding */ yesterday),
-/* harmony export */   so: () => (/* binding */ windowDays),
-/* harmony export */   tf: () => (/* binding */ isCalendarDate),
-/* harmony export */   wO: () => (/* binding */ folderDays)
+/* harmony export */   G0: () => (/* binding */ FLAG_NAMES),
+/* harmony export */   Zx: () => (/* binding */ FLAG_RULES),
+/* harmony export */   vs: () => (/* binding */ compileCondition)
 /* harmony export */ });
-/* unused harmony export addDays */
-const DAY_MS = 86_400_000;
-/** Whether `text` is a real calendar date written `YYYY-MM-DD`. */
-function isCalendarDate(text) {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(text))
-        return false;
-    const date = new Date(`${text}T00:00:00Z`);
-    return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
-}
-function addDays(day, count) {
-    return new Date(Date.parse(`${day}T00:00:00Z`) + count * DAY_MS).toISOString().slice(0, 10);
-}
-/** The day before `now`, in UTC: a scheduled run reports on the last complete day. */
-function yesterday(now) {
-    return addDays(now.toISOString().slice(0, 10), -1);
-}
-/** Every day of the window, in order. */
-function windowDays(window) {
-    const days = [];
-    for (let day = window.start; day <= window.end; day = addDays(day, 1))
-        days.push(day);
-    return days;
+/* unused harmony export flagOf */
+/**
+ * The audit rules behind the `flag` column, adapted from the CIS AWS Foundations Benchmark
+ * monitoring controls (section 4, "Monitoring", of v1.4-v3.0; each rule says which). They are
+ * data: `sql.ts` renders them as one CASE expression for Athena, and `flagOf` evaluates the same
+ * definitions for the local engine, so the two cannot drift apart.
+ */
+/** An API call of one service: `eventSource` is the service, `eventName` one of `names`. */
+function call(service, names) {
+    return {
+        all: [
+            { field: 'eventsource', is: `${service}.amazonaws.com` },
+            { field: 'eventname', oneOf: names }
+        ]
+    };
 }
 /**
- * The day folders to read. CloudTrail dates a folder by delivery, and delivers a file up to about
- * 15 minutes after its events, so events of the window's last minutes sit in the next day's folder.
- * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/how-cloudtrail-works.html
+ * Most severe first: an event that matches several rules takes the first. Loss of audit
+ * (root, logging) comes before changes to who may do what, then to data and network, then
+ * failed attempts, which are the most frequent and the least sure sign of harm.
  */
-function folderDays(window, boundary) {
-    const days = windowDays(window);
-    return boundary === 'event-time' ? [...days, addDays(window.end, 1)] : days;
+const FLAG_RULES = [
+    {
+        name: 'root-activity',
+        cis: '4.3 Root account usage',
+        when: {
+            all: [
+                { field: 'identitytype', is: 'Root' },
+                { field: 'invokedby', is: '' },
+                { field: 'eventtype', isNot: 'AwsServiceEvent' }
+            ]
+        }
+    },
+    {
+        name: 'cloudtrail-changes',
+        cis: '4.5 CloudTrail configuration changes',
+        when: call('cloudtrail', [
+            'CreateTrail',
+            'UpdateTrail',
+            'DeleteTrail',
+            'StartLogging',
+            'StopLogging'
+        ])
+    },
+    {
+        name: 'console-login-without-mfa',
+        cis: '4.2 Management Console sign-in without MFA',
+        when: {
+            all: [
+                { field: 'eventname', is: 'ConsoleLogin' },
+                { field: 'identitytype', is: 'IAMUser' },
+                { field: 'consolelogin', is: 'Success' },
+                { field: 'mfaused', isNot: 'Yes' }
+            ]
+        }
+    },
+    {
+        name: 'iam-policy-changes',
+        cis: '4.4 IAM policy changes',
+        when: call('iam', [
+            'DeleteGroupPolicy',
+            'DeleteRolePolicy',
+            'DeleteUserPolicy',
+            'PutGroupPolicy',
+            'PutRolePolicy',
+            'PutUserPolicy',
+            'CreatePolicy',
+            'DeletePolicy',
+            'CreatePolicyVersion',
+            'DeletePolicyVersion',
+            'AttachRolePolicy',
+            'DetachRolePolicy',
+            'AttachUserPolicy',
+            'DetachUserPolicy',
+            'AttachGroupPolicy',
+            'DetachGroupPolicy'
+        ])
+    },
+    {
+        name: 'kms-key-disabled-or-deleted',
+        cis: '4.7 Disabling or scheduled deletion of customer created CMKs',
+        when: call('kms', ['DisableKey', 'ScheduleKeyDeletion'])
+    },
+    {
+        name: 's3-bucket-policy-changes',
+        cis: '4.8 S3 bucket policy changes',
+        when: call('s3', [
+            'PutBucketAcl',
+            'PutBucketPolicy',
+            'PutBucketCors',
+            'PutBucketLifecycle',
+            'PutBucketReplication',
+            'DeleteBucketPolicy',
+            'DeleteBucketCors',
+            'DeleteBucketLifecycle',
+            'DeleteBucketReplication'
+        ])
+    },
+    {
+        name: 'config-changes',
+        cis: '4.9 AWS Config configuration changes',
+        when: call('config', [
+            'StopConfigurationRecorder',
+            'DeleteDeliveryChannel',
+            'PutDeliveryChannel',
+            'PutConfigurationRecorder'
+        ])
+    },
+    {
+        name: 'security-group-changes',
+        cis: '4.10 Security group changes',
+        when: call('ec2', [
+            'AuthorizeSecurityGroupIngress',
+            'AuthorizeSecurityGroupEgress',
+            'RevokeSecurityGroupIngress',
+            'RevokeSecurityGroupEgress',
+            'CreateSecurityGroup',
+            'DeleteSecurityGroup'
+        ])
+    },
+    {
+        name: 'nacl-changes',
+        cis: '4.11 Network Access Control List (NACL) changes',
+        when: call('ec2', [
+            'CreateNetworkAcl',
+            'CreateNetworkAclEntry',
+            'DeleteNetworkAcl',
+            'DeleteNetworkAclEntry',
+            'ReplaceNetworkAclEntry',
+            'ReplaceNetworkAclAssociation'
+        ])
+    },
+    {
+        name: 'network-gateway-changes',
+        cis: '4.12 Changes to network gateways',
+        when: call('ec2', [
+            'CreateCustomerGateway',
+            'DeleteCustomerGateway',
+            'AttachInternetGateway',
+            'CreateInternetGateway',
+            'DeleteInternetGateway',
+            'DetachInternetGateway'
+        ])
+    },
+    {
+        name: 'route-table-changes',
+        cis: '4.13 Route table changes',
+        when: call('ec2', [
+            'CreateRoute',
+            'CreateRouteTable',
+            'ReplaceRoute',
+            'ReplaceRouteTableAssociation',
+            'DeleteRouteTable',
+            'DeleteRoute',
+            'DisassociateRouteTable'
+        ])
+    },
+    {
+        name: 'vpc-changes',
+        cis: '4.14 VPC changes',
+        when: call('ec2', [
+            'CreateVpc',
+            'DeleteVpc',
+            'ModifyVpcAttribute',
+            'AcceptVpcPeeringConnection',
+            'CreateVpcPeeringConnection',
+            'DeleteVpcPeeringConnection',
+            'RejectVpcPeeringConnection',
+            'AttachClassicLinkVpc',
+            'DetachClassicLinkVpc',
+            'DisableVpcClassicLink',
+            'EnableVpcClassicLink'
+        ])
+    },
+    {
+        name: 'console-login-failures',
+        cis: '4.6 Management Console authentication failures',
+        when: {
+            all: [
+                { field: 'eventname', is: 'ConsoleLogin' },
+                {
+                    any: [
+                        { field: 'errormessage', is: 'Failed authentication' },
+                        { field: 'consolelogin', is: 'Failure' }
+                    ]
+                }
+            ]
+        }
+    },
+    {
+        name: 'unauthorized-calls',
+        cis: '4.1 Unauthorized API calls',
+        when: {
+            any: [
+                { field: 'errorcode', endsWith: 'UnauthorizedOperation' },
+                { field: 'errorcode', startsWith: 'AccessDenied' }
+            ]
+        }
+    }
+];
+const FLAG_NAMES = FLAG_RULES.map((rule) => rule.name);
+/** A condition as a function, built once: the local engine tests every event against every rule. */
+function compileCondition(condition) {
+    if ('all' in condition) {
+        const parts = condition.all.map(compileCondition);
+        return (event) => parts.every((part) => part(event));
+    }
+    if ('any' in condition) {
+        const parts = condition.any.map(compileCondition);
+        return (event) => parts.some((part) => part(event));
+    }
+    const { field } = condition;
+    if ('is' in condition)
+        return (event) => event[field] === condition.is;
+    if ('isNot' in condition)
+        return (event) => event[field] !== condition.isNot;
+    if ('oneOf' in condition) {
+        const names = new Set(condition.oneOf);
+        return (event) => names.has(event[field]);
+    }
+    if ('startsWith' in condition)
+        return (event) => event[field].startsWith(condition.startsWith);
+    return (event) => event[field].endsWith(condition.endsWith);
 }
-/** `2026-11-22`, or `2026-11-01..2026-11-07` for a range. */
-function windowLabel(window) {
-    return window.start === window.end ? window.start : `${window.start}..${window.end}`;
+const COMPILED = FLAG_RULES.map((rule) => ({ name: rule.name, test: compileCondition(rule.when) }));
+/** The name of the most severe rule the event matches, or `''`. */
+function flagOf(event) {
+    return COMPILED.find((rule) => rule.test(event))?.name ?? '';
+}
+
+
+/***/ }),
+
+/***/ 712:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   _: () => (/* binding */ awsClientsOnDemand)
+/* harmony export */ });
+/* unused harmony export createAwsClients */
+/* harmony import */ var _aws_sdk_client_athena__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2204);
+/* harmony import */ var _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5193);
+/* harmony import */ var _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3711);
+
+
+
+/**
+ * Clients that retry with backoff and jitter, 6 attempts a call. Athena and EC2 use the SDK's
+ * adaptive mode, which also rate-limits the client on throttling. S3 uses standard mode: the local
+ * engine reads thousands of objects, and adaptive mode, throttled before it has measured a send
+ * rate, drops to half a request a second. Credentials, region and `AWS_ENDPOINT_URL` come from
+ * the environment.
+ */
+function createAwsClients(options) {
+    const adaptive = { maxAttempts: 6, retryMode: 'adaptive' };
+    return {
+        athena: new _aws_sdk_client_athena__WEBPACK_IMPORTED_MODULE_0__/* .AthenaClient */ .T7g(adaptive),
+        s3: new _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_1__/* .S3Client */ .YxF({
+            maxAttempts: 6,
+            retryMode: 'standard',
+            // An endpoint such as http://127.0.0.1:5000 has no DNS names for virtual-hosted buckets.
+            forcePathStyle: options.customEndpoint
+        }),
+        ec2: new _aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_2__/* .EC2Client */ .gu5(adaptive)
+    };
+}
+/**
+ * The clients, made on first use, so that a run on local files needs no AWS configuration at all.
+ * The entry points pass their environment: an `AWS_ENDPOINT_URL` (an emulator, or a VPC endpoint)
+ * needs path-style S3 addressing.
+ */
+function awsClientsOnDemand(env) {
+    let clients;
+    return () => (clients ??= createAwsClients({
+        customEndpoint: Boolean(env.AWS_ENDPOINT_URL || env.AWS_ENDPOINT_URL_S3)
+    }));
 }
 
 

@@ -1,4 +1,4 @@
-import type { Aggregate } from '../aggregate.js'
+import type { Aggregate } from '../engine/aggregate.js'
 import { csvDocument } from './csv.js'
 import { Tally, type Counted } from './tally.js'
 

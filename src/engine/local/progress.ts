@@ -1,5 +1,5 @@
-import type { Log } from '../../log.js'
-import { formatCount } from '../../markdown.js'
+import type { Log } from '../../run/log.js'
+import { formatCount } from '../../format.js'
 
 /**
  * How far a scan is, said every few seconds: the files and records done, the rate, and an

@@ -1,10 +1,10 @@
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3'
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { s3Url } from '../../layout.js'
-import type { Log } from '../../log.js'
-import { formatCount } from '../../markdown.js'
-import { withRetry, type Sleep } from '../../retry.js'
+import { s3Url } from '../../plan/layout.js'
+import type { RunContext } from '../../run/context.js'
+import { formatCount } from '../../format.js'
+import { withRetry } from '../../run/retry.js'
 
 /** One log file of a day folder, not read yet. */
 export interface LogFile {
@@ -57,13 +57,10 @@ export function directorySource(root: string): LogSource {
 }
 
 /** How the bucket is read. */
-export interface BucketReadOptions {
-  /** Where each retry is said. */
-  readonly log: Log
+/** How the bucket is read: the run's log (each retry is said) and, for tests, its page size. */
+export interface BucketReadOptions extends Omit<RunContext, 'signal'> {
   /** Keys per `ListObjectsV2` page. */
   readonly pageSize?: number
-  readonly sleep?: Sleep
-  readonly random?: () => number
 }
 
 /**

@@ -1,0 +1,204 @@
+import { describe, expect, it } from 'vitest'
+import type { AggregateRow } from '../src/engine/aggregate.js'
+import { queryCostUsd } from '../src/reports/cost.js'
+import { evaluateFailOn } from '../src/reports/fail-on.js'
+import { escapeText } from '../src/reports/markdown.js'
+import { buildReports, type Reports } from '../src/reports/index.js'
+import { renderSummary, SUMMARY_LIMIT_BYTES, type RunInfo } from '../src/reports/summary.js'
+
+const RUN: RunInfo = {
+  window: { start: '2026-11-22', end: '2026-11-23' },
+  dayBoundary: 'event-time',
+  accounts: ['111122223333'],
+  regions: ['eu-west-1', 'us-east-1'],
+  engine: 'athena',
+  top: 2,
+  queryExecutionId: 'a1b2c3d4-0000-1111-2222-333344445555',
+  dataScannedBytes: 123_456_789,
+  athenaRegion: 'us-east-1',
+  artifactUrl: 'https://github.com/octo/infra/actions/runs/1/artifacts/9'
+}
+
+const HOSTILE = '<img src=x onerror=alert(1)>|x'
+
+function row(partial: Partial<AggregateRow> & { events: number }): AggregateRow {
+  return {
+    account: '111122223333',
+    region: 'us-east-1',
+    eventsource: 'iam.amazonaws.com',
+    eventname: 'ListUsers',
+    eventdate: '2026-11-22',
+    errorcode: '',
+    identitytype: 'IAMUser',
+    principal: 'arn:aws:iam::111122223333:user/ci',
+    flag: '',
+    ...partial
+  }
+}
+
+async function reportsOf(rows: AggregateRow[]): Promise<Reports> {
+  async function* stream(): AsyncIterable<AggregateRow> {
+    yield* rows
+  }
+  return buildReports(stream())
+}
+
+const ROWS = [
+  row({ events: 1234 }),
+  row({
+    region: 'eu-west-1',
+    eventsource: 's3.amazonaws.com',
+    eventname: 'GetObject',
+    errorcode: 'AccessDenied',
+    flag: 'unauthorized-calls',
+    events: 5
+  }),
+  row({
+    eventsource: 'cloudtrail.amazonaws.com',
+    eventname: 'StopLogging',
+    eventdate: '2026-11-23',
+    identitytype: 'Root',
+    principal: HOSTILE,
+    flag: 'root-activity',
+    events: 1
+  })
+]
+
+describe('summary', () => {
+  it('renders the headline, fail-on, flags by severity, top tables, regions and a chart', async () => {
+    const reports = await reportsOf(ROWS)
+    const run = { ...RUN, failOn: evaluateFailOn(['root-activity'], reports.calls) }
+    expect(renderSummary(run, reports, SUMMARY_LIMIT_BYTES))
+      .toBe(`## CloudTrail activity, 2026-11-22..2026-11-23
+
+|  |  |
+| --- | --- |
+| Window | 2026-11-22..2026-11-23 UTC, by event time |
+| Accounts | 111122223333 |
+| Regions | 2: eu-west-1, us-east-1 |
+| Total events | 1,240 |
+| Flagged (fail-on) | 1 |
+| Data scanned | 117.7 MiB (about $0.000563 at $5/TB, 10 MB minimum) |
+| Athena query | [a1b2c3d4-0000-1111-2222-333344445555](https://us-east-1.console.aws.amazon.com/athena/home?region=us-east-1#/query-editor/history/a1b2c3d4-0000-1111-2222-333344445555) |
+| Report files | [artifact](https://github.com/octo/infra/actions/runs/1/artifacts/9) |
+
+> [!CAUTION]
+> fail-on matched 1 event: root-activity (1)
+
+### 🚩 Flagged activity
+
+| Flag | Account | Region | Event source | Event name | Principal | Events |
+| --- | --- | --- | --- | --- | --- | ---: |
+| root-activity | 111122223333 | us-east-1 | cloudtrail.amazonaws.com | StopLogging | &lt;img src=x onerror=alert(1)&gt;\\|x | 1 |
+| unauthorized-calls | 111122223333 | eu-west-1 | s3.amazonaws.com | GetObject | arn:aws:iam::111122223333:user/ci | 5 |
+
+### Top events
+
+| Region | Event source | Event name | Date | Events |
+| --- | --- | --- | --- | ---: |
+| us-east-1 | iam.amazonaws.com | ListUsers | 2026-11-22 | 1,234 |
+| eu-west-1 | s3.amazonaws.com | GetObject | 2026-11-22 | 5 |
+
+1 more row is in the CSV.
+
+### Top principals
+
+| Identity type | Principal | Events | Errors | Distinct calls |
+| --- | --- | ---: | ---: | ---: |
+| IAMUser | arn:aws:iam::111122223333:user/ci | 1,239 | 5 | 2 |
+| Root | &lt;img src=x onerror=alert(1)&gt;\\|x | 1 | 0 | 1 |
+
+### Errors
+
+| Event source | Event name | Error code | Events |
+| --- | --- | --- | ---: |
+| s3.amazonaws.com | GetObject | AccessDenied | 5 |
+
+### Regions
+
+| Region | Events |
+| --- | ---: |
+| us-east-1 | 1,235 |
+| eu-west-1 | 5 |
+
+### Events per day
+
+\`\`\`mermaid
+xychart-beta
+  x-axis ["2026-11-22", "2026-11-23"]
+  y-axis "Events"
+  bar [1239, 1]
+\`\`\`
+`)
+  })
+
+  it('charts events per service for a single day', async () => {
+    const reports = await reportsOf([
+      row({ events: 3 }),
+      row({ eventsource: 'sts.amazonaws.com', events: 2 })
+    ])
+    const summary = renderSummary(
+      { ...RUN, window: { start: '2026-11-22', end: '2026-11-22' } },
+      reports,
+      SUMMARY_LIMIT_BYTES
+    )
+    expect(
+      summary.endsWith(
+        '### Events per service\n\n```mermaid\npie showData\n  "iam.amazonaws.com" : 3\n  "sts.amazonaws.com" : 2\n```\n'
+      )
+    ).toBe(true)
+  })
+
+  it('renders a hostile principal as text, never as HTML or a table break', async () => {
+    const summary = renderSummary(RUN, await reportsOf(ROWS), SUMMARY_LIMIT_BYTES)
+    expect(summary).not.toContain('<img')
+    expect(summary).toContain('| Root | &lt;img src=x onerror=alert(1)&gt;\\|x | 1 | 0 | 1 |')
+  })
+
+  it('escapes markdown emphasis, code, links and line breaks', () => {
+    expect(escapeText('*a* _b_ `c` [d](e) ~~f~~ \\g\nh & i')).toBe(
+      '\\*a\\* \\_b\\_ \\`c\\` \\[d\\](e) \\~\\~f\\~\\~ \\\\g h &amp; i'
+    )
+  })
+
+  it('leaves out empty sections', async () => {
+    const summary = renderSummary(
+      { ...RUN, queryExecutionId: undefined, artifactUrl: undefined },
+      await reportsOf([]),
+      SUMMARY_LIMIT_BYTES
+    )
+    expect(summary).not.toContain('###')
+    expect(summary).toContain('| Total events | 0 |')
+  })
+
+  it('lists skipped files', async () => {
+    const summary = renderSummary(
+      { ...RUN, skippedFiles: [{ path: 'AWSLogs/x.json.gz', reason: 'unexpected end of file' }] },
+      await reportsOf([]),
+      SUMMARY_LIMIT_BYTES
+    )
+    expect(summary).toContain('| Log files skipped | 1 (listed below) |')
+    expect(summary).toContain(
+      '### Skipped log files\n\n| File | Reason |\n| --- | --- |\n| AWSLogs/x.json.gz | unexpected end of file |\n'
+    )
+  })
+
+  it('stays under the size limit, saying how many rows it left out', async () => {
+    const many = Array.from({ length: 3000 }, (_, i) =>
+      row({
+        eventname: `Call${String(i).padStart(4, '0')}`,
+        principal: `arn:aws:iam::111122223333:role/${'r'.repeat(150)}${i}`,
+        events: 1
+      })
+    )
+    const summary = renderSummary({ ...RUN, top: 1000 }, await reportsOf(many), 65_000)
+    expect(Buffer.byteLength(summary)).toBeLessThanOrEqual(65_000)
+    expect(summary).toContain('2,875 more rows are in the CSV.')
+  })
+
+  it('prices a query at $5 per TB with a 10 MB minimum', () => {
+    expect(queryCostUsd(0)).toBe(queryCostUsd(10 * 1024 ** 2))
+    expect(queryCostUsd(1024 ** 4)).toBe(5)
+    expect(queryCostUsd(1024 ** 4 + 1)).toBeCloseTo(5 + (5 * 1024 ** 2) / 1024 ** 4, 12)
+  })
+})

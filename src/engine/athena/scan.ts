@@ -1,0 +1,40 @@
+import type { RunContext } from '../../run/context.js'
+import type { AthenaClient } from '@aws-sdk/client-athena'
+import type { S3Client } from '@aws-sdk/client-s3'
+import { runQuery } from './query.js'
+import { resultRows } from './results.js'
+import { ensureTable } from './table.js'
+import { formatBytes } from '../../format.js'
+import type { AthenaSettings } from '../../plan/plan.js'
+import type { Scan } from '../scan.js'
+import { aggregationQuery } from './sql.js'
+
+export interface AthenaScanContext extends RunContext {
+  readonly athena: AthenaClient
+  readonly s3: S3Client
+}
+
+/**
+ * The aggregate computed by Athena: the table made ready, one query, its result streamed (the CSV
+ * from S3, or GetQueryResults pages when the workgroup manages query results).
+ */
+export async function scanWithAthena(
+  plan: AthenaSettings,
+  context: AthenaScanContext
+): Promise<Scan> {
+  const { database, table } = plan.table
+  await context.log.group(`Athena table ${database}.${table}`, () => ensureTable(plan, context))
+  const query = await context.log.group('Athena aggregation query', async () => {
+    const completed = await runQuery(aggregationQuery(plan), plan, context)
+    context.log.info(
+      `Athena query ${completed.id} succeeded, ${formatBytes(completed.dataScannedBytes)} scanned; result: ${completed.outputLocation ?? 'managed by the workgroup, read with GetQueryResults'}`
+    )
+    return completed
+  })
+  return {
+    rows: resultRows(query, context),
+    queryExecutionId: query.id,
+    dataScannedBytes: query.dataScannedBytes,
+    athenaRegion: await context.athena.config.region()
+  }
+}

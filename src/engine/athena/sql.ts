@@ -1,0 +1,342 @@
+/**
+ * Every SQL text the action sends to Athena is built here, from validated values only: identifiers
+ * pass `identifier()`, values pass `literal()`, both of which refuse what they cannot render safely
+ * even though the inputs were checked against strict patterns before (defence in depth).
+ */
+import { AGGREGATE_COLUMNS } from '../aggregate.js'
+import { FLAG_RULES, type Condition, type FlagField } from '../../rules/flags.js'
+import { dayFolderKey, logsRootKey, s3Url, type Layout } from '../../plan/layout.js'
+import type { AthenaSettings, TableRef } from '../../plan/plan.js'
+import { IDENTIFIER } from '../../inputs/validation.js'
+
+/**
+ * The longest query text Athena accepts, in bytes.
+ * https://docs.aws.amazon.com/athena/latest/ug/service-limits.html
+ */
+export const QUERY_MAX_BYTES = 262_144
+
+/** Set on every table this action creates: it alters no table that lacks it. */
+export const MANAGED_PROPERTY = 'cloudtrail-athena-report.managed'
+
+/**
+ * The first day a date projection may produce. CloudTrail started in November 2013, so no trail
+ * has an older folder; a fixed start keeps the table valid for any window without DDL.
+ */
+const PROJECTION_START = '2013/11/01'
+
+/**
+ * The CloudTrail record as AWS documents it for Athena (nested objects whose shape varies by
+ * service, such as `requestParameters`, stay JSON strings).
+ * https://docs.aws.amazon.com/athena/latest/ug/create-cloudtrail-table-partition-projection.html
+ */
+const COLUMNS = `  eventversion STRING,
+  useridentity STRUCT<
+    type: STRING,
+    principalid: STRING,
+    arn: STRING,
+    accountid: STRING,
+    invokedby: STRING,
+    accesskeyid: STRING,
+    username: STRING,
+    onbehalfof: STRUCT<
+      userid: STRING,
+      identitystorearn: STRING>,
+    sessioncontext: STRUCT<
+      attributes: STRUCT<
+        mfaauthenticated: STRING,
+        creationdate: STRING>,
+      sessionissuer: STRUCT<
+        type: STRING,
+        principalid: STRING,
+        arn: STRING,
+        accountid: STRING,
+        username: STRING>,
+      ec2roledelivery: STRING,
+      webidfederationdata: STRUCT<
+        federatedprovider: STRING,
+        attributes: MAP<STRING, STRING>>>>,
+  eventtime STRING,
+  eventsource STRING,
+  eventname STRING,
+  awsregion STRING,
+  sourceipaddress STRING,
+  useragent STRING,
+  errorcode STRING,
+  errormessage STRING,
+  requestparameters STRING,
+  responseelements STRING,
+  additionaleventdata STRING,
+  requestid STRING,
+  eventid STRING,
+  readonly STRING,
+  resources ARRAY<STRUCT<
+    arn: STRING,
+    accountid: STRING,
+    type: STRING>>,
+  eventtype STRING,
+  apiversion STRING,
+  recipientaccountid STRING,
+  serviceeventdetails STRING,
+  sharedeventid STRING,
+  vpcendpointid STRING,
+  vpcendpointaccountid STRING,
+  eventcategory STRING,
+  addendum STRUCT<
+    reason: STRING,
+    updatedfields: STRING,
+    originalrequestid: STRING,
+    originaleventid: STRING>,
+  sessioncredentialfromconsole STRING,
+  edgedevicedetails STRING,
+  tlsdetails STRUCT<
+    tlsversion: STRING,
+    ciphersuite: STRING,
+    clientprovidedhostheader: STRING>`
+
+/** Each field an audit rule tests, as SQL over the table's columns, `''` when missing. */
+const FLAG_FIELDS: Readonly<Record<FlagField, string>> = {
+  identitytype: "coalesce(useridentity.type, '')",
+  invokedby: "coalesce(useridentity.invokedby, '')",
+  eventtype: "coalesce(eventtype, '')",
+  errorcode: "coalesce(errorcode, '')",
+  errormessage: "coalesce(errormessage, '')",
+  eventsource: "coalesce(eventsource, '')",
+  eventname: "coalesce(eventname, '')",
+  // Nested objects are JSON text in this table (their shape varies by service). A field holding a
+  // JSON string of JSON would be read here too, but not by the local engine, which reads objects:
+  // CloudTrail writes objects, so the engines agree on real logs.
+  mfaused: "coalesce(json_extract_scalar(additionaleventdata, '$.MFAUsed'), '')",
+  consolelogin: "coalesce(json_extract_scalar(responseelements, '$.ConsoleLogin'), '')"
+}
+
+/** A LIKE pattern: `text` followed (`prefix`) or preceded (`suffix`) by anything. */
+function likePattern(text: string, side: 'prefix' | 'suffix'): string {
+  if (/[%_]/.test(text)) throw new Error(`Refusing ${JSON.stringify(text)} in a LIKE pattern`)
+  return literal(side === 'prefix' ? `${text}%` : `%${text}`)
+}
+
+function conditionSql(condition: Condition): string {
+  if ('all' in condition) return `(${condition.all.map(conditionSql).join(' AND ')})`
+  if ('any' in condition) return `(${condition.any.map(conditionSql).join(' OR ')})`
+  const field = FLAG_FIELDS[condition.field]
+  if ('is' in condition) return `${field} = ${literal(condition.is)}`
+  if ('isNot' in condition) return `${field} <> ${literal(condition.isNot)}`
+  if ('oneOf' in condition) return `${field} IN (${condition.oneOf.map(literal).join(', ')})`
+  if ('startsWith' in condition)
+    return `${field} LIKE ${likePattern(condition.startsWith, 'prefix')}`
+  return `${field} LIKE ${likePattern(condition.endsWith, 'suffix')}`
+}
+
+/**
+ * The audit rule an event matches: the rules of `flags.ts`, most severe first, as one CASE, so
+ * that Athena and the local engine (which evaluates the same definitions) agree.
+ */
+const FLAG = [
+  'CASE',
+  ...FLAG_RULES.map((rule) => `      WHEN ${conditionSql(rule.when)} THEN ${literal(rule.name)}`),
+  "      ELSE ''",
+  '    END'
+].join('\n')
+
+/**
+ * Who acted: the role behind an assumed-role session (its session name varies per session, the
+ * role does not), else the identity's ARN, else the AWS service that acted, else the account.
+ * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-user-identity.html
+ */
+const PRINCIPAL = `coalesce(
+      CASE WHEN useridentity.type = 'AssumedRole' THEN nullif(useridentity.sessioncontext.sessionissuer.arn, '') END,
+      nullif(useridentity.arn, ''),
+      nullif(useridentity.invokedby, ''),
+      nullif(useridentity.accountid, ''),
+      ''
+    )`
+
+/** A string literal. Refuses `'`, and `\`, which Hive DDL treats as an escape. */
+export function literal(value: string): string {
+  if (/['\\]/.test(value)) throw new Error(`Refusing to put ${JSON.stringify(value)} in SQL text`)
+  return `'${value}'`
+}
+
+function identifier(name: string): string {
+  if (!IDENTIFIER.test(name)) throw new Error(`Refusing ${JSON.stringify(name)} as a SQL name`)
+  return name
+}
+
+/** `database`.`table` as Hive DDL quotes names. */
+function ddlName(table: TableRef): string {
+  return `\`${identifier(table.database)}\`.\`${identifier(table.table)}\``
+}
+
+/** "database"."table" as Trino (Athena's query engine) quotes names. */
+function queryName(table: TableRef): string {
+  return `"${identifier(table.database)}"."${identifier(table.table)}"`
+}
+
+/** `YYYY-MM-DD` as the `timestamp` partition writes it: the day folder, `YYYY/MM/DD`. */
+function folderDate(day: string): string {
+  return day.replaceAll('-', '/')
+}
+
+function properties(entries: Readonly<Record<string, string>>): string {
+  const lines = Object.entries(entries).map(
+    ([key, value]) => `  ${literal(key)} = ${literal(value)}`
+  )
+  return `(\n${lines.join(',\n')}\n)`
+}
+
+/** Where partition projection finds the files of one account, region and day. */
+export function locationTemplate(layout: Layout): string {
+  return s3Url(
+    layout.bucket,
+    `${logsRootKey(layout)}\${account}/CloudTrail/\${region}/\${timestamp}`
+  )
+}
+
+/**
+ * The table properties that make partition projection read the given accounts and regions.
+ * https://docs.aws.amazon.com/athena/latest/ug/partition-projection-setting-up.html
+ */
+export function projectionProperties(
+  layout: Layout,
+  accounts: readonly string[],
+  regions: readonly string[]
+): Record<string, string> {
+  return {
+    'projection.enabled': 'true',
+    'projection.account.type': 'enum',
+    'projection.account.values': accounts.join(','),
+    'projection.region.type': 'enum',
+    'projection.region.values': regions.join(','),
+    'projection.timestamp.type': 'date',
+    'projection.timestamp.format': 'yyyy/MM/dd',
+    'projection.timestamp.range': `${PROJECTION_START},NOW`,
+    'projection.timestamp.interval': '1',
+    'projection.timestamp.interval.unit': 'DAYS',
+    'storage.location.template': locationTemplate(layout)
+  }
+}
+
+/**
+ * The table over the trail's logs, partitioned like its folders. With projection, Athena computes
+ * the partitions from the table properties; with manual partitioning they are added one by one.
+ */
+export function createTableStatement(
+  plan: AthenaSettings,
+  options: { ifNotExists: boolean }
+): string {
+  const tableProperties = {
+    [MANAGED_PROPERTY]: 'true',
+    ...(plan.partitioning === 'projection'
+      ? projectionProperties(plan.layout, plan.accounts, plan.regions)
+      : {})
+  }
+  return [
+    `CREATE EXTERNAL TABLE ${options.ifNotExists ? 'IF NOT EXISTS ' : ''}${ddlName(plan.table)} (`,
+    COLUMNS,
+    ')',
+    'PARTITIONED BY (account STRING, region STRING, `timestamp` STRING)',
+    "ROW FORMAT SERDE 'org.apache.hive.hcatalog.data.JsonSerDe'",
+    "STORED AS INPUTFORMAT 'com.amazon.emr.cloudtrail.CloudTrailInputFormat'",
+    "OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'",
+    `LOCATION ${literal(s3Url(plan.layout.bucket, logsRootKey(plan.layout)))}`,
+    `TBLPROPERTIES ${properties(tableProperties)}`
+  ].join('\n')
+}
+
+export function setTablePropertiesStatement(
+  table: TableRef,
+  tableProperties: Readonly<Record<string, string>>
+): string {
+  return `ALTER TABLE ${ddlName(table)} SET TBLPROPERTIES ${properties(tableProperties)}`
+}
+
+/**
+ * `ALTER TABLE ADD IF NOT EXISTS PARTITION` for every account, region and folder day of the plan,
+ * packed into as few statements as the query size limit allows.
+ */
+export function addPartitionsStatements(plan: AthenaSettings): string[] {
+  const head = `ALTER TABLE ${ddlName(plan.table)} ADD IF NOT EXISTS`
+  const headBytes = Buffer.byteLength(head)
+  const statements: string[] = []
+  let partitions: string[] = []
+  let bytes = headBytes
+  for (const account of plan.accounts) {
+    for (const region of plan.regions) {
+      for (const day of plan.folderDays) {
+        const location = s3Url(plan.layout.bucket, dayFolderKey(plan.layout, account, region, day))
+        const partition =
+          `\n  PARTITION (account = ${literal(account)}, region = ${literal(region)}, ` +
+          `\`timestamp\` = ${literal(folderDate(day))}) LOCATION ${literal(location)}`
+        const partitionBytes = Buffer.byteLength(partition)
+        if (partitions.length > 0 && bytes + partitionBytes > QUERY_MAX_BYTES) {
+          statements.push(head + partitions.join(''))
+          partitions = []
+          bytes = headBytes
+        }
+        partitions.push(partition)
+        bytes += partitionBytes
+      }
+    }
+  }
+  if (partitions.length > 0) statements.push(head + partitions.join(''))
+  return statements
+}
+
+/**
+ * The fine-grained aggregate, with exactly the columns of `AGGREGATE_COLUMNS`. Partitions are
+ * filtered to the plan's accounts, regions and folder days, so Athena reads nothing else; with
+ * `event-time`, events are then kept by the UTC date of `eventTime`. A malformed `eventTime` gives
+ * an empty `eventdate` (`try`) instead of failing the whole query.
+ */
+export function aggregationQuery(plan: AthenaSettings): string {
+  const first = plan.folderDays[0]
+  const last = plan.folderDays[plan.folderDays.length - 1]
+  if (first === undefined || last === undefined) throw new Error('The plan has no day to read')
+  const keys = AGGREGATE_COLUMNS.filter((column) => column !== 'events').join(', ')
+  // COUNT(DISTINCT) ignores NULL, so events without an eventID are counted one by one.
+  const events = plan.dedupe
+    ? "COUNT(DISTINCT nullif(eventid, '')) + COUNT_IF(nullif(eventid, '') IS NULL)"
+    : 'COUNT(*)'
+  const eventTimeFilter =
+    plan.dayBoundary === 'event-time'
+      ? [`WHERE eventdate BETWEEN ${literal(plan.window.start)} AND ${literal(plan.window.end)}`]
+      : []
+  return [
+    'WITH records AS (',
+    '  SELECT',
+    "    coalesce(recipientaccountid, '') AS account,",
+    "    coalesce(awsregion, '') AS region,",
+    "    coalesce(eventsource, '') AS eventsource,",
+    "    coalesce(eventname, '') AS eventname,",
+    "    coalesce(CAST(date(try(from_iso8601_timestamp(eventtime)) AT TIME ZONE 'UTC') AS varchar), '') AS eventdate,",
+    "    coalesce(errorcode, '') AS errorcode,",
+    "    coalesce(useridentity.type, '') AS identitytype,",
+    `    ${PRINCIPAL} AS principal,`,
+    `    ${FLAG} AS flag,`,
+    '    eventid',
+    `  FROM ${queryName(plan.table)} AS logs`,
+    `  WHERE logs.account IN (${plan.accounts.map(literal).join(', ')})`,
+    `    AND logs.region IN (${plan.regions.map(literal).join(', ')})`,
+    `    AND logs."timestamp" BETWEEN ${literal(folderDate(first))} AND ${literal(folderDate(last))}`,
+    ')',
+    `SELECT ${keys},`,
+    `  ${events} AS events`,
+    'FROM records',
+    ...eventTimeFilter,
+    `GROUP BY ${keys}`,
+    `ORDER BY events DESC, ${keys}`
+  ].join('\n')
+}
+
+/**
+ * What a cold run sends to Athena, in order: the table, its partitions (manual partitioning), then
+ * the aggregation. Each is the exact query text, without a trailing `;` (Athena runs one statement
+ * per query); the CLI's `--print-sql` appends the `;` when it prints them.
+ */
+export function coldRunStatements(plan: AthenaSettings): string[] {
+  return [
+    createTableStatement(plan, { ifNotExists: false }),
+    ...(plan.partitioning === 'manual' ? addPartitionsStatements(plan) : []),
+    aggregationQuery(plan)
+  ]
+}

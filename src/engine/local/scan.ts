@@ -1,0 +1,204 @@
+import type { S3Client } from '@aws-sdk/client-s3'
+import { setMaxListeners } from 'node:events'
+import { requireDirectory } from '../../plan/regions.js'
+import { availableParallelism } from 'node:os'
+import { aggregateRow, type AggregateRow } from '../aggregate.js'
+import { FLAG_RULES } from '../../rules/flags.js'
+import { dayFolderKey } from '../../plan/layout.js'
+import type { LocalSettings } from '../../plan/plan.js'
+import type { RunContext } from '../../run/context.js'
+import type { Scan, SkippedFile } from '../scan.js'
+import { EventIdSet } from './dedupe.js'
+import type { FileAggregate } from './parse.js'
+import { Progress } from './progress.js'
+import { bucketSource, directorySource, type LogFile, type LogSource } from './sources.js'
+import { ParseError, ParserPool } from './workers.js'
+
+/** Where the files are read from: a directory, or the bucket with the client that reads it. */
+export type LocalLogs =
+  { readonly directory: string } | { readonly bucket: string; readonly s3: S3Client }
+
+/** The local engine's settings: the plan's, with the S3 client when it reads the bucket. */
+export interface LocalEngineSettings extends Omit<LocalSettings, 'logs'> {
+  readonly logs: LocalLogs
+}
+
+/**
+ * The local engine: reads the day folders' log files (from `logsDir`, or the bucket), parses them
+ * in worker threads, and adds their partial aggregates up here. Memory grows with the distinct
+ * aggregate keys and the dedupe set, never with the volume of logs.
+ */
+export async function scanLocally(plan: LocalEngineSettings, context: RunContext): Promise<Scan> {
+  const { log } = context
+  context.signal.throwIfAborted()
+  const source = await sourceOf(plan.logs, context)
+  // Each S3 request in flight, and each retry's wait, listens for the abort: more than the 10
+  // listeners past which Node.js suspects a leak. A signal of the scan's own says how many to expect.
+  const signal = AbortSignal.any([context.signal])
+  setMaxListeners(source.concurrency * 4, signal)
+  const folders = plan.accounts.flatMap((account) =>
+    plan.regions.flatMap((region) =>
+      plan.folderDays.map((day) => dayFolderKey(plan.layout, account, region, day))
+    )
+  )
+  const aggregate = new LocalAggregate(plan.dedupe)
+  const progress = new Progress(log, folders.length)
+  const pool = new ParserPool(
+    // One parser per core (the main thread only lists folders, fetches objects and merges), up to
+    // a few: each holds its own heap and key table.
+    Math.min(availableParallelism(), 8),
+    {
+      start: plan.window.start,
+      end: plan.window.end,
+      byEventTime: plan.dayBoundary === 'event-time',
+      dedupe: plan.dedupe,
+      flagRules: FLAG_RULES
+    },
+    (worker, result) => {
+      aggregate.add(worker, result)
+      progress.parsed(result.records)
+    }
+  )
+  const skippedFiles: SkippedFile[] = []
+  let filesRead = 0
+
+  const readOne = async (file: LogFile): Promise<void> => {
+    let bytes: Uint8Array | undefined
+    try {
+      bytes = await file.fetch?.(signal)
+    } catch (error) {
+      throw new Error(`Cannot read the log file ${file.path}: ${(error as Error).message}`, {
+        cause: error
+      })
+    }
+    try {
+      await pool.parse({ path: file.path, gzipped: file.gzipped, bytes })
+      filesRead++
+      progress.fileDone()
+    } catch (error) {
+      const reason = (error as Error).message
+      if (!(error instanceof ParseError) || error.unreadable || plan.onBadFile !== 'skip') {
+        throw new Error(`Cannot read the log file ${file.path}: ${reason}`, { cause: error })
+      }
+      skippedFiles.push({ path: file.path, reason })
+      log.warning(`Skipped the log file ${file.path}: ${reason}`)
+    }
+  }
+
+  let summary: string
+  try {
+    await log.group(`Reading the log files of ${folders.length} day folders`, () =>
+      forEachLogFile(source, folders, progress, signal, readOne)
+    )
+  } finally {
+    summary = progress.finish()
+    await pool.close()
+  }
+  log.info(summary)
+  return {
+    rows: aggregate.rows(),
+    filesRead,
+    ...(plan.onBadFile === 'skip'
+      ? { skippedFiles: skippedFiles.sort((a, b) => (a.path < b.path ? -1 : 1)) }
+      : {})
+  }
+}
+
+async function sourceOf(logs: LocalLogs, context: RunContext): Promise<LogSource> {
+  if ('directory' in logs) {
+    await requireDirectory(logs.directory)
+    return directorySource(logs.directory)
+  }
+  return bucketSource(logs.s3, logs.bucket, context)
+}
+
+/**
+ * Reads the files of every folder, a bounded number at once, listing each folder as it goes: no
+ * more file names and contents are held than the files being read. Stops at the first failure.
+ */
+async function forEachLogFile(
+  source: LogSource,
+  folders: readonly string[],
+  progress: Progress,
+  signal: AbortSignal,
+  readOne: (file: LogFile) => Promise<void>
+): Promise<void> {
+  const running = new Set<Promise<void>>()
+  let failure: { error: unknown } | undefined
+  for (const folder of folders) {
+    let listed = 0
+    for await (const file of source.list(folder, signal)) {
+      while (running.size >= source.concurrency && failure === undefined)
+        await Promise.race(running)
+      if (failure !== undefined) break
+      signal.throwIfAborted()
+      listed++
+      const task = readOne(file).catch((error: unknown) => {
+        failure ??= { error }
+      })
+      running.add(task)
+      void task.finally(() => running.delete(task))
+    }
+    progress.listed(listed)
+    if (failure !== undefined) break
+  }
+  await Promise.all(running)
+  signal.throwIfAborted()
+  if (failure !== undefined) throw failure.error
+}
+
+/** The files' partial aggregates, added up by key. */
+class LocalAggregate {
+  private readonly keyIndex = new Map<string, number>()
+  private readonly keys: string[] = []
+  private readonly events: number[] = []
+  /** For each worker, its key ids mapped to indexes here. */
+  private readonly workerKeys: number[][] = []
+  private readonly seen: EventIdSet | undefined
+
+  constructor(dedupe: boolean) {
+    this.seen = dedupe ? new EventIdSet() : undefined
+  }
+
+  add(worker: number, file: FileAggregate): void {
+    const ids = (this.workerKeys[worker] ??= [])
+    for (const key of file.newKeys) {
+      let index = this.keyIndex.get(key)
+      if (index === undefined) {
+        index = this.keys.length
+        this.keyIndex.set(key, index)
+        this.keys.push(key)
+        this.events.push(0)
+      }
+      ids.push(index)
+    }
+    const { counts, eventIds } = file
+    for (let i = 0; i < counts.length; i += 2) {
+      const index = ids[counts[i] as number] as number
+      this.events[index] = (this.events[index] as number) + (counts[i + 1] as number)
+    }
+    const seen = this.seen
+    if (seen === undefined) return
+    for (let i = 0; i < eventIds.length; i += 3) {
+      if (seen.add(eventIds[i + 1] as number, eventIds[i + 2] as number)) {
+        const index = ids[eventIds[i] as number] as number
+        this.events[index] = (this.events[index] as number) + 1
+      }
+    }
+  }
+
+  /** The rows, in key order, so that a run's output does not depend on thread timing. */
+  async *rows(): AsyncGenerator<AggregateRow> {
+    const order = this.keys.map((_, index) => index).sort((a, b) => compareKeys(this.keys, a, b))
+    for (const index of order) {
+      const values: string[] = JSON.parse(this.keys[index] as string)
+      yield aggregateRow(values, this.events[index] as number)
+    }
+  }
+}
+
+function compareKeys(keys: readonly string[], a: number, b: number): number {
+  const x = keys[a] as string
+  const y = keys[b] as string
+  return x < y ? -1 : x > y ? 1 : 0
+}

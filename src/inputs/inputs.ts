@@ -1,0 +1,219 @@
+import { FLAG_NAMES } from '../rules/flags.js'
+import * as rule from './validation.js'
+import { InputError } from './validation.js'
+import {
+  isCalendarDate,
+  windowDays,
+  windowLabel,
+  yesterday,
+  type DayBoundary,
+  type Window
+} from './window.js'
+
+/** The action's inputs, named as in `action.yml`; the CLI's options are the same names. */
+export enum Input {
+  Bucket = 'bucket',
+  Prefix = 'prefix',
+  Account = 'account',
+  OrganizationId = 'organization-id',
+  Date = 'date',
+  Regions = 'regions',
+  Engine = 'engine',
+  LogsDir = 'logs-dir',
+  DayBoundary = 'day-boundary',
+  Dedupe = 'dedupe',
+  Database = 'database',
+  Table = 'table',
+  Catalog = 'catalog',
+  Workgroup = 'workgroup',
+  OutputLocation = 'output-location',
+  Partitioning = 'partitioning',
+  Top = 'top',
+  FailOn = 'fail-on',
+  ArtifactName = 'artifact-name',
+  RetentionDays = 'retention-days',
+  CommentOnPr = 'comment-on-pr',
+  GithubToken = 'github-token',
+  QueryTimeoutMinutes = 'query-timeout-minutes',
+  OnBadFile = 'on-bad-file'
+}
+
+/** Each input's value when it is not given; `action.yml` declares the same defaults. */
+export const DEFAULTS: Readonly<Record<Input, string>> = {
+  [Input.Bucket]: '',
+  [Input.Prefix]: '',
+  [Input.Account]: '',
+  [Input.OrganizationId]: '',
+  [Input.Date]: '',
+  [Input.Regions]: '',
+  [Input.Engine]: 'athena',
+  [Input.LogsDir]: '',
+  [Input.DayBoundary]: 'event-time',
+  [Input.Dedupe]: 'true',
+  [Input.Database]: 'default',
+  [Input.Table]: 'cloudtrail_logs',
+  [Input.Catalog]: 'AwsDataCatalog',
+  [Input.Workgroup]: 'primary',
+  [Input.OutputLocation]: '',
+  [Input.Partitioning]: 'projection',
+  [Input.Top]: '10',
+  [Input.FailOn]: '',
+  [Input.ArtifactName]: 'cloudtrail-report-{date}',
+  [Input.RetentionDays]: '',
+  [Input.CommentOnPr]: 'false',
+  [Input.GithubToken]: '',
+  [Input.QueryTimeoutMinutes]: '30',
+  [Input.OnBadFile]: 'fail'
+}
+
+export type Engine = 'athena' | 'local'
+export type Partitioning = 'projection' | 'manual'
+export type OnBadFile = 'fail' | 'skip'
+
+export interface Inputs {
+  readonly bucket: string
+  readonly prefix: string
+  readonly accounts: readonly string[]
+  readonly organizationId: string
+  readonly window: Window
+  /** `undefined`: discover them (EC2 DescribeRegions, or the folders of `logsDir`). */
+  readonly regions: readonly string[] | undefined
+  readonly engine: Engine
+  readonly logsDir: string
+  readonly dayBoundary: DayBoundary
+  readonly dedupe: boolean
+  readonly database: string
+  readonly table: string
+  readonly catalog: string
+  readonly workgroup: string
+  readonly outputLocation: string
+  readonly partitioning: Partitioning
+  readonly top: number
+  /** Flag names, event names and `service:event` names that fail the run when they occur. */
+  readonly failOn: readonly string[]
+  /** The artifact name with `{date}` and `{account}` filled in; `''` skips the upload. */
+  readonly artifactName: string
+  readonly retentionDays: number | undefined
+  readonly commentOnPr: boolean
+  readonly githubToken: string
+  readonly queryTimeoutMinutes: number
+  readonly onBadFile: OnBadFile
+}
+
+/** The longest window accepted: a quarter, which keeps a mistaken range from scanning years. */
+export const MAX_WINDOW_DAYS = 93
+
+/**
+ * Validates every input, in one pass, before anything touches AWS.
+ * `read` returns an input's raw text ('' when not given); `now` fixes "yesterday".
+ */
+export function parseInputs(read: (input: Input) => string, now: Date): Inputs {
+  const value = (input: Input): string => {
+    const text = read(input).trim()
+    return text === '' ? DEFAULTS[input] : text
+  }
+
+  const engine = rule.oneOf(Input.Engine, value(Input.Engine), ['athena', 'local'] as const)
+  const logsDir = value(Input.LogsDir)
+  if (logsDir !== '' && engine !== 'local') {
+    throw new InputError(
+      Input.LogsDir,
+      "is only read by the local engine: set 'engine: local' to use it"
+    )
+  }
+  const bucketText = value(Input.Bucket)
+  const bucket =
+    bucketText === '' && logsDir !== ''
+      ? ''
+      : bucketText === ''
+        ? missing(Input.Bucket, 'the S3 bucket the trail writes to')
+        : rule.bucket(Input.Bucket, bucketText)
+  const accounts = rule.accounts(Input.Account, value(Input.Account))
+  const window = parseWindow(value(Input.Date), now)
+
+  return {
+    bucket,
+    prefix: rule.prefix(Input.Prefix, value(Input.Prefix)),
+    accounts,
+    organizationId: rule.organizationId(Input.OrganizationId, value(Input.OrganizationId)),
+    window,
+    regions: rule.regions(Input.Regions, value(Input.Regions)),
+    engine,
+    logsDir,
+    dayBoundary: rule.oneOf(Input.DayBoundary, value(Input.DayBoundary), [
+      'event-time',
+      'delivery'
+    ] as const),
+    dedupe: rule.boolean(Input.Dedupe, value(Input.Dedupe)),
+    database: rule.identifier(Input.Database, value(Input.Database)),
+    table: rule.identifier(Input.Table, value(Input.Table)),
+    catalog: rule.catalog(Input.Catalog, value(Input.Catalog)),
+    workgroup: rule.workgroup(Input.Workgroup, value(Input.Workgroup)),
+    outputLocation: rule.s3Location(Input.OutputLocation, value(Input.OutputLocation)),
+    partitioning: rule.oneOf(Input.Partitioning, value(Input.Partitioning), [
+      'projection',
+      'manual'
+    ] as const),
+    top: rule.wholeNumber(Input.Top, value(Input.Top), 1, 1000),
+    failOn: rule.failOn(Input.FailOn, value(Input.FailOn), FLAG_NAMES),
+    artifactName: artifactName(read(Input.ArtifactName), window, accounts),
+    retentionDays:
+      value(Input.RetentionDays) === ''
+        ? undefined
+        : rule.wholeNumber(Input.RetentionDays, value(Input.RetentionDays), 1, 90),
+    commentOnPr: rule.boolean(Input.CommentOnPr, value(Input.CommentOnPr)),
+    githubToken: read(Input.GithubToken).trim(),
+    queryTimeoutMinutes: rule.wholeNumber(
+      Input.QueryTimeoutMinutes,
+      value(Input.QueryTimeoutMinutes),
+      1,
+      240
+    ),
+    onBadFile: rule.oneOf(Input.OnBadFile, value(Input.OnBadFile), ['fail', 'skip'] as const)
+  }
+}
+
+function missing(input: Input, what: string): never {
+  throw new InputError(input, `is required: ${what}`)
+}
+
+/** `''` (yesterday, UTC), `YYYY-MM-DD`, or an inclusive range `YYYY-MM-DD..YYYY-MM-DD`. */
+export function parseWindow(text: string, now: Date): Window {
+  if (text === '') {
+    const day = yesterday(now)
+    return { start: day, end: day }
+  }
+  const [start = '', end = start, ...rest] = text.split('..')
+  const rangeRule = 'must be a date YYYY-MM-DD or an inclusive range YYYY-MM-DD..YYYY-MM-DD'
+  if (rest.length > 0 || !isCalendarDate(start) || !isCalendarDate(end)) {
+    throw new InputError(Input.Date, rangeRule, text)
+  }
+  if (end < start) throw new InputError(Input.Date, 'must not be a reversed range', text)
+  const today = now.toISOString().slice(0, 10)
+  if (end > today) throw new InputError(Input.Date, `must not be after today (${today}, UTC)`, text)
+  const window = { start, end }
+  if (windowDays(window).length > MAX_WINDOW_DAYS) {
+    throw new InputError(Input.Date, `must not span more than ${MAX_WINDOW_DAYS} days`, text)
+  }
+  return window
+}
+
+/**
+ * Fills `{date}` and `{account}` in. An input set to `''` skips the upload, so here (alone among the
+ * inputs) empty is not replaced by the default; the characters refused are those the artifact
+ * service refuses.
+ */
+function artifactName(raw: string, window: Window, accounts: readonly string[]): string {
+  const name = raw
+    .trim()
+    .replaceAll('{date}', windowLabel(window))
+    .replaceAll('{account}', accounts.join('_'))
+  if (/[":<>|*?\r\n\\/]/.test(name)) {
+    throw new InputError(
+      Input.ArtifactName,
+      'must not contain any of " : < > | * ? \\ / or a line break',
+      raw
+    )
+  }
+  return name
+}

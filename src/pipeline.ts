@@ -1,0 +1,89 @@
+import { mkdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { AwsClients } from './run/aws.js'
+import { scanWithAthena } from './engine/athena/scan.js'
+import { scanLocally } from './engine/local/scan.js'
+import type { Inputs } from './inputs/inputs.js'
+import type { Log } from './run/log.js'
+import { makePlan, type Plan } from './plan/plan.js'
+import { resolveRegions } from './plan/regions.js'
+import { buildReports, reportFiles, type Reports } from './reports/index.js'
+import type { Scan } from './engine/scan.js'
+import { evaluateFailOn } from './reports/fail-on.js'
+import { renderSummary, SUMMARY_LIMIT_BYTES, type RunInfo } from './reports/summary.js'
+
+export interface ReportContext {
+  readonly log: Log
+  /** Made on first use, so a run on local files needs no AWS configuration at all. */
+  readonly aws: () => AwsClients
+  readonly reportDir: string
+  /** Aborted when the run is cancelled (SIGINT/SIGTERM): a running query is stopped. */
+  readonly signal: AbortSignal
+}
+
+/** A finished report: its files on disk and the figures the outputs carry. */
+export interface Report {
+  readonly plan: Plan
+  readonly scan: Scan
+  readonly reports: Reports
+  /** What the summary says of the run; render it again to add links known later. */
+  readonly run: RunInfo
+  readonly reportDir: string
+  readonly csvPath: string
+  readonly summaryPath: string
+  readonly markdown: string
+}
+
+/** inputs → plan → engine → aggregate → reports → files. */
+export async function makeReport(inputs: Inputs, context: ReportContext): Promise<Report> {
+  const regions = await resolveRegions(inputs, { ec2: () => context.aws().ec2, log: context.log })
+  const plan = makePlan(inputs, regions)
+  context.log.info(
+    `Reading ${plan.accounts.length} account(s), ${plan.regions.length} region(s), day folders ${plan.folderDays.join(', ')}`
+  )
+  const scan =
+    plan.engine === 'athena'
+      ? await scanWithAthena(plan, { ...context.aws(), log: context.log, signal: context.signal })
+      : await scanLocally(
+          {
+            ...plan,
+            logs:
+              'directory' in plan.logs
+                ? plan.logs
+                : { bucket: plan.logs.bucket, s3: context.aws().s3 }
+          },
+          { log: context.log, signal: context.signal }
+        )
+  const reports = await buildReports(scan.rows)
+
+  const run: RunInfo = {
+    window: plan.window,
+    dayBoundary: plan.dayBoundary,
+    accounts: plan.accounts,
+    regions: plan.regions,
+    engine: plan.engine,
+    top: inputs.top,
+    queryExecutionId: scan.queryExecutionId,
+    dataScannedBytes: scan.dataScannedBytes,
+    athenaRegion: scan.athenaRegion,
+    filesRead: scan.filesRead,
+    skippedFiles: scan.skippedFiles,
+    failOn: inputs.failOn.length > 0 ? evaluateFailOn(inputs.failOn, reports.calls) : undefined
+  }
+  const markdown = renderSummary(run, reports, SUMMARY_LIMIT_BYTES)
+  await mkdir(context.reportDir, { recursive: true })
+  const files = { ...reportFiles(reports), 'summary.md': markdown }
+  for (const [name, content] of Object.entries(files)) {
+    await writeFile(join(context.reportDir, name), content)
+  }
+  return {
+    plan,
+    scan,
+    reports,
+    run,
+    reportDir: context.reportDir,
+    csvPath: join(context.reportDir, 'events.csv'),
+    summaryPath: join(context.reportDir, 'summary.md'),
+    markdown
+  }
+}

@@ -1,0 +1,78 @@
+import type { Inputs, OnBadFile, Partitioning } from '../inputs/inputs.js'
+import { folderDays, type DayBoundary, type Window } from '../inputs/window.js'
+import type { Layout } from './layout.js'
+
+/** Where the Athena table lives. */
+export interface TableRef {
+  readonly catalog: string
+  readonly database: string
+  readonly table: string
+}
+
+/** What a run reads and counts, the same whichever engine reads it. */
+export interface Scope {
+  readonly layout: Layout
+  readonly accounts: readonly string[]
+  readonly regions: readonly string[]
+  readonly window: Window
+  readonly dayBoundary: DayBoundary
+  /** The day folders to read, `YYYY-MM-DD`: the window, plus the next day by event time. */
+  readonly folderDays: readonly string[]
+  readonly dedupe: boolean
+}
+
+/** What the Athena engine needs beyond the scope: its table, workgroup and limits. */
+export interface AthenaSettings extends Scope {
+  readonly table: TableRef
+  readonly partitioning: Partitioning
+  readonly workgroup: string
+  readonly outputLocation: string
+  readonly queryTimeoutMs: number
+}
+
+/** Where the local engine finds the log files: a directory laid out like the bucket, or the bucket. */
+export type LogLocation = { readonly directory: string } | { readonly bucket: string }
+
+/** What the local engine needs beyond the scope: where the files are, and what to do with a bad one. */
+export interface LocalSettings extends Scope {
+  readonly logs: LogLocation
+  readonly onBadFile: OnBadFile
+}
+
+/** One run: the engine chosen by the inputs, with its own settings. */
+export type Plan =
+  ({ readonly engine: 'athena' } & AthenaSettings) | ({ readonly engine: 'local' } & LocalSettings)
+
+export function scopeOf(inputs: Inputs, regions: readonly string[]): Scope {
+  return {
+    layout: { bucket: inputs.bucket, prefix: inputs.prefix, organizationId: inputs.organizationId },
+    accounts: inputs.accounts,
+    regions,
+    window: inputs.window,
+    dayBoundary: inputs.dayBoundary,
+    folderDays: folderDays(inputs.window, inputs.dayBoundary),
+    dedupe: inputs.dedupe
+  }
+}
+
+/** The Athena settings of the inputs, whichever engine they choose (`--print-sql` shows them). */
+export function athenaSettings(inputs: Inputs, regions: readonly string[]): AthenaSettings {
+  return {
+    ...scopeOf(inputs, regions),
+    table: { catalog: inputs.catalog, database: inputs.database, table: inputs.table },
+    partitioning: inputs.partitioning,
+    workgroup: inputs.workgroup,
+    outputLocation: inputs.outputLocation,
+    queryTimeoutMs: inputs.queryTimeoutMinutes * 60_000
+  }
+}
+
+export function makePlan(inputs: Inputs, regions: readonly string[]): Plan {
+  if (inputs.engine === 'athena') return { engine: 'athena', ...athenaSettings(inputs, regions) }
+  return {
+    engine: 'local',
+    ...scopeOf(inputs, regions),
+    logs: inputs.logsDir === '' ? { bucket: inputs.bucket } : { directory: inputs.logsDir },
+    onBadFile: inputs.onBadFile
+  }
+}

@@ -1,0 +1,211 @@
+import { queryCostUsd } from './cost.js'
+import { FLAG_NAMES } from '../rules/flags.js'
+import { failOnMessage, type FailOnResult } from './fail-on.js'
+import { formatBytes, formatCount } from '../format.js'
+import { escapeText, table } from './markdown.js'
+import type { PrincipalActivity, Reports } from './index.js'
+import { byCountThenKey, type Counted } from './tally.js'
+import type { SkippedFile } from '../engine/scan.js'
+import { windowLabel, type DayBoundary, type Window } from '../inputs/window.js'
+
+/** What the summary says about the run itself, beside the reports. */
+export interface RunInfo {
+  readonly window: Window
+  readonly dayBoundary: DayBoundary
+  readonly accounts: readonly string[]
+  readonly regions: readonly string[]
+  readonly engine: 'athena' | 'local'
+  readonly top: number
+  /** Athena only. */
+  readonly queryExecutionId?: string
+  readonly dataScannedBytes?: number
+  /** The region Athena ran in, for the console link. */
+  readonly athenaRegion?: string
+  /** Local engine only. */
+  readonly filesRead?: number
+  readonly skippedFiles?: readonly SkippedFile[]
+  /** Given when `fail-on` is set. */
+  readonly failOn?: FailOnResult
+  readonly artifactUrl?: string
+}
+
+/**
+ * GitHub refuses a step summary over 1 MiB; keep a margin for what other steps of the job add.
+ * https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-commands#step-isolation-and-limits
+ */
+export const SUMMARY_LIMIT_BYTES = 1_000_000
+/** A single value longer than this is cut: an ARN is at most 2,048 characters, and unreadable. */
+const CELL_LIMIT = 200
+
+/**
+ * The job summary (or PR comment) as markdown. Over `limitBytes`, the tables are cut (each says
+ * how many rows it left out, which the CSVs hold) until it fits.
+ */
+export function renderSummary(run: RunInfo, reports: Reports, limitBytes: number): string {
+  let rows = run.top
+  for (;;) {
+    const markdown = render(run, reports, rows)
+    if (Buffer.byteLength(markdown) <= limitBytes || rows === 1) return markdown
+    rows = Math.max(1, Math.floor(rows / 2))
+  }
+}
+
+function render(run: RunInfo, reports: Reports, rows: number): string {
+  const sections = [
+    `## CloudTrail activity, ${windowLabel(run.window)}\n`,
+    headline(run, reports),
+    failOnSection(run.failOn),
+    section(
+      '🚩 Flagged activity',
+      ['Flag', 'Account', 'Region', 'Event source', 'Event name', 'Principal', 'Events'],
+      countedRows([...reports.flags].sort(bySeverity)),
+      rows
+    ),
+    section(
+      'Top events',
+      ['Region', 'Event source', 'Event name', 'Date', 'Events'],
+      countedRows(reports.events),
+      rows
+    ),
+    section(
+      'Top principals',
+      ['Identity type', 'Principal', 'Events', 'Errors', 'Distinct calls'],
+      reports.principals.map(principalRow),
+      rows,
+      { numeric: 3 }
+    ),
+    section(
+      'Errors',
+      ['Event source', 'Event name', 'Error code', 'Events'],
+      countedRows(reports.errors),
+      rows
+    ),
+    // A few dozen at most, and no CSV holds them: always all of them.
+    section('Regions', ['Region', 'Events'], countedRows(reports.regions), reports.regions.length),
+    chart(reports),
+    skippedSection(run.skippedFiles ?? [], rows)
+  ]
+  return sections.filter((text) => text !== '').join('\n')
+}
+
+function headline(run: RunInfo, reports: Reports): string {
+  const rows: [string, string][] = [
+    [
+      'Window',
+      `${windowLabel(run.window)} UTC, ${run.dayBoundary === 'event-time' ? 'by event time' : 'by delivery folder'}`
+    ],
+    ['Accounts', run.accounts.map(escapeText).join(', ')],
+    ['Regions', `${run.regions.length}: ${run.regions.map(escapeText).join(', ')}`],
+    ['Total events', formatCount(reports.totalEvents)]
+  ]
+  if (run.failOn !== undefined) rows.push(['Flagged (fail-on)', formatCount(run.failOn.flagged)])
+  if (run.dataScannedBytes !== undefined) {
+    rows.push([
+      'Data scanned',
+      `${formatBytes(run.dataScannedBytes)} (about $${queryCostUsd(run.dataScannedBytes).toFixed(6)} at $5/TB, 10 MB minimum)`
+    ])
+  }
+  if (run.queryExecutionId !== undefined) {
+    const id = escapeText(run.queryExecutionId)
+    rows.push([
+      'Athena query',
+      run.athenaRegion === undefined
+        ? id
+        : `[${id}](${consoleUrl(run.athenaRegion, run.queryExecutionId)})`
+    ])
+  }
+  if (run.filesRead !== undefined) rows.push(['Log files read', formatCount(run.filesRead)])
+  if (run.skippedFiles !== undefined && run.skippedFiles.length > 0) {
+    rows.push(['Log files skipped', `${formatCount(run.skippedFiles.length)} (listed below)`])
+  }
+  if (run.artifactUrl !== undefined) {
+    rows.push(['Report files', `[artifact](${encodeURI(run.artifactUrl)})`])
+  }
+  return table(['', ''], rows)
+}
+
+function consoleUrl(region: string, queryExecutionId: string): string {
+  return `https://${region}.console.aws.amazon.com/athena/home?region=${region}#/query-editor/history/${encodeURIComponent(queryExecutionId)}`
+}
+
+function failOnSection(result: FailOnResult | undefined): string {
+  if (result === undefined || result.flagged === 0) return ''
+  return `> [!CAUTION]\n> ${escapeText(failOnMessage(result))}\n`
+}
+
+/** Most severe flag first; within a flag, the CSV's order. */
+function bySeverity(a: Counted, b: Counted): number {
+  const rank = (counted: Counted): number => FLAG_NAMES.indexOf(counted.key[0] ?? '')
+  return rank(a) - rank(b) || byCountThenKey(a, b)
+}
+
+function cell(value: string): string {
+  return escapeText(value.length > CELL_LIMIT ? `${value.slice(0, CELL_LIMIT)}…` : value)
+}
+
+function countedRows(counted: readonly Counted[]): string[][] {
+  return counted.map(({ key, count }) => [...key.map(cell), formatCount(count)])
+}
+
+function principalRow(activity: PrincipalActivity): string[] {
+  return [
+    cell(activity.identitytype),
+    cell(activity.principal),
+    formatCount(activity.events),
+    formatCount(activity.errors),
+    formatCount(activity.eventnames)
+  ]
+}
+
+interface SectionOptions {
+  /** How many columns, from the right, hold numbers (right-aligned). */
+  readonly numeric?: number
+  /** Where the rows left out can be found. */
+  readonly rest?: string
+}
+
+function section(
+  title: string,
+  header: readonly string[],
+  rows: string[][],
+  top: number,
+  { numeric = 1, rest = 'in the CSV' }: SectionOptions = {}
+): string {
+  if (rows.length === 0) return ''
+  const shown = rows.slice(0, top)
+  const align = header.map((_, i): 'left' | 'right' =>
+    i >= header.length - numeric ? 'right' : 'left'
+  )
+  const left = rows.length - shown.length
+  const more =
+    left === 0 ? '' : `\n${formatCount(left)} more ${left === 1 ? 'row is' : 'rows are'} ${rest}.\n`
+  return `### ${title}\n\n${table(header, shown, align)}${more}`
+}
+
+/** Events per day over a range; per service (the ten largest) for a single day. */
+function chart(reports: Reports): string {
+  if (reports.totalEvents === 0) return ''
+  if (reports.days.length > 1) {
+    const days = reports.days.map(({ key }) => `"${mermaidLabel(key[0] ?? '')}"`).join(', ')
+    const counts = reports.days.map(({ count }) => count).join(', ')
+    return `### Events per day\n\n\`\`\`mermaid\nxychart-beta\n  x-axis [${days}]\n  y-axis "Events"\n  bar [${counts}]\n\`\`\`\n`
+  }
+  const slices = reports.services
+    .slice(0, 10)
+    .map(({ key, count }) => `  "${mermaidLabel(key[0] ?? '')}" : ${count}\n`)
+    .join('')
+  return `### Events per service\n\n\`\`\`mermaid\npie showData\n${slices}\`\`\`\n`
+}
+
+/** Mermaid has no escape inside a quoted label: drop what could end it or the code block. */
+function mermaidLabel(value: string): string {
+  return value.replace(/["`\r\n<>#;]/g, '').slice(0, 60) || '(none)'
+}
+
+function skippedSection(skipped: readonly SkippedFile[], top: number): string {
+  const rows = skipped.map((file) => [cell(file.path), cell(file.reason)])
+  return section('Skipped log files', ['File', 'Reason'], rows, top, {
+    numeric: 0,
+    rest: 'in the run log'
+  })
+}
