@@ -57,3 +57,60 @@ export function aggregateRow(values: readonly string[], events: number): Aggrega
     events
   }
 }
+
+/**
+ * One matched event, as the aggregate carries it for rows whose events matched rules: what a
+ * finding shows beside the row's own columns.
+ */
+export interface Evidence {
+  /** As in the record. */
+  readonly eventtime: string
+  readonly eventid: string
+  readonly sourceipaddress: string
+  readonly useragent: string
+  /** The ARNs of `resources`, space-separated. */
+  readonly resources: string
+  /** The compact JSON text of `requestParameters`, cut to `REQUEST_PARAMETERS_LIMIT` code points. */
+  readonly requestparameters: string
+}
+
+/** The evidence fields, in the order both engines sort by and the SQL lists them. */
+export const EVIDENCE_FIELDS = [
+  'eventtime',
+  'eventid',
+  'sourceipaddress',
+  'useragent',
+  'resources',
+  'requestparameters'
+] as const satisfies readonly (keyof Evidence)[]
+
+export const REQUEST_PARAMETERS_LIMIT = 1000
+
+/**
+ * Text order by Unicode code point, which is how Athena (Trino) and DuckDB compare strings; `<` on
+ * JavaScript strings compares UTF-16 code units, which differs above U+FFFF.
+ */
+export function compareText(a: string, b: string): number {
+  if (a === b) return 0
+  const length = Math.min(a.length, b.length)
+  for (let i = 0; i < length; i++) {
+    const x = a.charCodeAt(i)
+    const y = b.charCodeAt(i)
+    if (x === y) continue
+    // A surrogate (a code point above U+FFFF) sorts after every other code unit.
+    const xHigh = x >= 0xd800 && x <= 0xdfff
+    const yHigh = y >= 0xd800 && y <= 0xdfff
+    if (xHigh !== yHigh) return xHigh ? 1 : -1
+    return x < y ? -1 : 1
+  }
+  return a.length - b.length
+}
+
+/** Earliest first: the order in which evidence is kept and listed, on both engines. */
+export function compareEvidence(a: Evidence, b: Evidence): number {
+  for (const field of EVIDENCE_FIELDS) {
+    const order = compareText(a[field], b[field])
+    if (order !== 0) return order
+  }
+  return 0
+}

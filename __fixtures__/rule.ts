@@ -1,0 +1,27 @@
+import type { Rule } from '../src/rules/rule.js'
+
+/** A rule for report tests, whose condition they never evaluate: `eventName` is `name`. */
+export function testRule(key: string, overrides: Partial<Rule> = {}): Rule {
+  return {
+    key,
+    id: `00000000-0000-4000-8000-${key.length.toString().padStart(12, '0')}`,
+    name: key,
+    title: `Title of ${key}`,
+    description: '',
+    author: 'cloudtrail-athena-report',
+    level: 'medium',
+    status: 'test',
+    tags: [],
+    references: [],
+    falsepositives: [],
+    file: `rules/${key}.yml`,
+    builtin: true,
+    condition: {
+      kind: 'match',
+      field: { path: 'eventName', source: { kind: 'column', column: 'eventname' } },
+      test: { kind: 'pattern', parts: [{ text: key }], cased: false }
+    },
+    threshold: undefined,
+    ...overrides
+  }
+}
