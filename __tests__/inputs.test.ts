@@ -44,7 +44,9 @@ describe('parseInputs', () => {
       commentOnPr: false,
       githubToken: '',
       queryTimeoutMinutes: 30,
-      onBadFile: 'fail'
+      onBadFile: 'fail',
+      permissions: undefined,
+      failOnPermissions: ''
     })
   })
 
@@ -77,6 +79,16 @@ describe('parseInputs', () => {
     expect(
       parse({ 'fail-on': 'root-activity, StopLogging,iam.amazonaws.com:CreateAccessKey' }).failOn
     ).toEqual(['root-activity', 'StopLogging', 'iam.amazonaws.com:CreateAccessKey'])
+  })
+
+  it('reads permissions: all, or principal ARNs and patterns, and the allow-list path', () => {
+    expect(parse({ permissions: 'all' }).permissions).toBe('all')
+    const inputs = parse({
+      permissions: ' arn:aws:iam::111122223333:role/ci-deploy, *:user/* ',
+      'fail-on-permissions': '.github/allowed-actions.json'
+    })
+    expect(inputs.permissions).toEqual(['arn:aws:iam::111122223333:role/ci-deploy', '*:user/*'])
+    expect(inputs.failOnPermissions).toBe('.github/allowed-actions.json')
   })
 
   it('skips the artifact when its name is set empty', () => {
@@ -155,6 +167,22 @@ describe('parseInputs', () => {
     [
       { 'artifact-name': 'report/{date}' },
       `Input 'artifact-name' must not contain any of " : < > | * ? \\ / or a line break; got "report/{date}"`
+    ],
+    [
+      { permissions: 'ci-deploy' },
+      `Input 'permissions' must be 'all', or principal ARNs or patterns with *, such as arn:aws:iam::111122223333:role/ci-deploy or *:role/ci-*; got "ci-deploy"`
+    ],
+    [
+      { permissions: 'all,arn:aws:iam::111122223333:role/ci-deploy' },
+      `Input 'permissions' must be 'all' alone, or a list without it; got "all,arn:aws:iam::111122223333:role/ci-deploy"`
+    ],
+    [
+      { 'fail-on-permissions': 'allowed.json' },
+      "Input 'fail-on-permissions' needs 'permissions' to select the principals it checks, such as 'all'"
+    ],
+    [
+      { permissions: 'all', 'fail-on-permissions': 'allowed.json\nx' },
+      `Input 'fail-on-permissions' must be a file path, without NUL or line breaks; got "allowed.json\\nx"`
     ]
   ])('refuses %j', (given, message) => {
     expect(errorOf(given)).toBe(message)

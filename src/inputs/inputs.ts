@@ -35,7 +35,9 @@ export enum Input {
   CommentOnPr = 'comment-on-pr',
   GithubToken = 'github-token',
   QueryTimeoutMinutes = 'query-timeout-minutes',
-  OnBadFile = 'on-bad-file'
+  OnBadFile = 'on-bad-file',
+  Permissions = 'permissions',
+  FailOnPermissions = 'fail-on-permissions'
 }
 
 /** Each input's value when it is not given; `action.yml` declares the same defaults. */
@@ -63,12 +65,16 @@ export const DEFAULTS: Readonly<Record<Input, string>> = {
   [Input.CommentOnPr]: 'false',
   [Input.GithubToken]: '',
   [Input.QueryTimeoutMinutes]: '30',
-  [Input.OnBadFile]: 'fail'
+  [Input.OnBadFile]: 'fail',
+  [Input.Permissions]: '',
+  [Input.FailOnPermissions]: ''
 }
 
 export type Engine = 'athena' | 'local'
 export type Partitioning = 'projection' | 'manual'
 export type OnBadFile = 'fail' | 'skip'
+/** Whose permissions to report: `all` (IAM users and roles), or principal ARNs and `*` patterns. */
+export type PrincipalSelection = 'all' | readonly string[]
 
 export interface Inputs {
   readonly bucket: string
@@ -98,6 +104,10 @@ export interface Inputs {
   readonly githubToken: string
   readonly queryTimeoutMinutes: number
   readonly onBadFile: OnBadFile
+  /** `undefined`: no permissions report. */
+  readonly permissions: PrincipalSelection | undefined
+  /** An IAM policy document's path, relative to the workspace; `''` when not set. */
+  readonly failOnPermissions: string
 }
 
 /** The longest window accepted: a quarter, which keeps a mistaken range from scanning years. */
@@ -130,6 +140,14 @@ export function parseInputs(read: (input: Input) => string, now: Date): Inputs {
         : rule.bucket(Input.Bucket, bucketText)
   const accounts = rule.accounts(Input.Account, value(Input.Account))
   const window = parseWindow(value(Input.Date), now)
+  const permissions = rule.principals(Input.Permissions, value(Input.Permissions))
+  const failOnPermissions = rule.filePath(Input.FailOnPermissions, value(Input.FailOnPermissions))
+  if (failOnPermissions !== '' && permissions === undefined) {
+    throw new InputError(
+      Input.FailOnPermissions,
+      "needs 'permissions' to select the principals it checks, such as 'all'"
+    )
+  }
 
   return {
     bucket,
@@ -169,7 +187,9 @@ export function parseInputs(read: (input: Input) => string, now: Date): Inputs {
       1,
       240
     ),
-    onBadFile: rule.oneOf(Input.OnBadFile, value(Input.OnBadFile), ['fail', 'skip'] as const)
+    onBadFile: rule.oneOf(Input.OnBadFile, value(Input.OnBadFile), ['fail', 'skip'] as const),
+    permissions,
+    failOnPermissions
   }
 }
 

@@ -219,3 +219,35 @@ export function failOn(input: string, value: string, flagNames: readonly string[
   }
   return items
 }
+
+/**
+ * `permissions`: `''` (off), `all`, or principal ARNs and patterns with `*`. An item that is
+ * neither an ARN nor a pattern (`ci-deploy`) would select nothing, so it is refused as a mistake.
+ */
+export function principals(input: string, value: string): 'all' | string[] | undefined {
+  const items = list(value)
+  if (items.length === 0) return undefined
+  if (items.includes('all')) {
+    if (items.length > 1)
+      throw new InputError(input, "must be 'all' alone, or a list without it", value)
+    return 'all'
+  }
+  for (const item of items) {
+    if (/\s/.test(item) || (!item.startsWith('arn:') && !item.includes('*'))) {
+      throw new InputError(
+        input,
+        "must be 'all', or principal ARNs or patterns with *, such as arn:aws:iam::111122223333:role/ci-deploy or *:role/ci-*",
+        item
+      )
+    }
+  }
+  return items
+}
+
+/** A path to a file in the workspace; read later, before any AWS call. */
+export function filePath(input: string, value: string): string {
+  if (/[\0\r\n]/.test(value)) {
+    throw new InputError(input, 'must be a file path, without NUL or line breaks', value)
+  }
+  return value
+}
