@@ -1,5 +1,9 @@
 import type { Aggregate } from '../engine/aggregate.js'
 import { csvDocument } from './csv.js'
+import type { PrincipalSelection } from '../inputs/inputs.js'
+import type { AllowList } from './permissions/allow-list.js'
+import { permissionsFiles } from './permissions/files.js'
+import { PermissionsTally, type PermissionsReport } from './permissions/report.js'
 import { Tally, type Counted } from './tally.js'
 
 /** The recipe's columns, as Athena names them in its result. */
@@ -56,13 +60,24 @@ export interface Reports {
   readonly services: readonly Counted[]
   /** Per UTC date, in date order. */
   readonly days: readonly Counted[]
+  /** With `permissions`: the IAM actions each selected principal used. */
+  readonly permissions?: PermissionsReport
+}
+
+/** What the reports need beyond the aggregate. */
+export interface ReportOptions {
+  /** `permissions` and `fail-on-permissions`: whose actions to report, and the allow-list. */
+  readonly permissions?: { readonly selection: PrincipalSelection; readonly allowList?: AllowList }
 }
 
 /**
  * One pass over the aggregate, whatever the number of reports; memory grows with the distinct
  * keys of each report, not with the aggregate's rows.
  */
-export async function buildReports(aggregate: Aggregate): Promise<Reports> {
+export async function buildReports(
+  aggregate: Aggregate,
+  options: ReportOptions = {}
+): Promise<Reports> {
   const events = new Tally()
   const errors = new Tally()
   const flags = new Tally()
@@ -71,8 +86,13 @@ export async function buildReports(aggregate: Aggregate): Promise<Reports> {
   const services = new Tally()
   const days = new Tally()
   const principals = new Map<string, { events: number; errors: number; calls: Set<string> }>()
+  const permissions =
+    options.permissions === undefined
+      ? undefined
+      : new PermissionsTally(options.permissions.selection, options.permissions.allowList)
   let totalEvents = 0
   for await (const row of aggregate) {
+    permissions?.add(row)
     totalEvents += row.events
     events.add([row.region, row.eventsource, row.eventname, row.eventdate], row.events)
     if (row.errorcode !== '')
@@ -115,7 +135,8 @@ export async function buildReports(aggregate: Aggregate): Promise<Reports> {
     calls: calls.sorted(),
     regions: regions.sorted(),
     services: services.sorted(),
-    days: days.sorted().sort((a, b) => ((a.key[0] ?? '') < (b.key[0] ?? '') ? -1 : 1))
+    days: days.sorted().sort((a, b) => ((a.key[0] ?? '') < (b.key[0] ?? '') ? -1 : 1)),
+    permissions: permissions?.finish()
   }
 }
 
@@ -137,6 +158,7 @@ export function reportFiles(reports: Reports): Record<string, string> {
       PRINCIPALS_HEADER,
       reports.principals.map((p) => [p.identitytype, p.principal, p.events, p.errors, p.eventnames])
     ),
-    'flags.csv': csvDocument(FLAGS_HEADER, reports.flags.map(counted))
+    'flags.csv': csvDocument(FLAGS_HEADER, reports.flags.map(counted)),
+    ...(reports.permissions === undefined ? {} : permissionsFiles(reports.permissions))
   }
 }
