@@ -7,6 +7,7 @@ import type { PrincipalActivity, Reports } from './index.js'
 import { byCountThenKey, type Counted } from './tally.js'
 import type { SkippedFile } from '../engine/scan.js'
 import { windowLabel, type DayBoundary, type Window } from '../inputs/window.js'
+import { permissionsSection } from './permissions/summary.js'
 
 /** What the summary says about the run itself, beside the reports. */
 export interface RunInfo {
@@ -80,6 +81,7 @@ function render(run: RunInfo, reports: Reports, rows: number): string {
       countedRows(reports.errors),
       rows
     ),
+    permissionsSection(reports.permissions, run.artifactUrl, rows),
     // A few dozen at most, and no CSV holds them: always all of them.
     section('Regions', ['Region', 'Events'], countedRows(reports.regions), reports.regions.length),
     chart(reports),
