@@ -333,6 +333,7 @@ describe('the skipped line of the summary', () => {
           throw new Error('a run on local files makes no AWS client')
         },
         reportDir: join(dir, 'report'),
+        workspace: dir,
         signal: new AbortController().signal
       }
     )

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
@@ -50,6 +50,12 @@ beforeAll(async () => {
     filesPerDay: 4,
     recordsPerFile: 5
   })
+  await mkdir(join(root, 'infra'))
+  await writeFile(
+    join(root, 'infra', 'allowed.json'),
+    JSON.stringify({ Statement: [{ Effect: 'Allow', Action: ['ec2:Describe*', 'kms:*'] }] })
+  )
+  await writeFile(join(root, 'infra', 'broken.json'), '{"Statement": [{"Effect": "Allow"}]}')
 })
 
 afterAll(() => rm(root, { recursive: true, force: true }))
@@ -74,6 +80,7 @@ function environment(given: Record<string, string>, runUrl: string | undefined) 
     read: (input: string) => inputs[input] ?? '',
     now: new Date('2026-11-23T00:00:00Z'),
     runnerTemp: join(root, 'runner-temp'),
+    workspace: root,
     runUrl,
     pullRequest: undefined,
     aws: () => {
@@ -120,6 +127,50 @@ describe('the action', () => {
     await run(environment({ 'day-boundary': 'midnight' }, RUN_URL))
     expect(failures).toEqual([
       `Input 'day-boundary' must be one of 'event-time', 'delivery'; got "midnight"`
+    ])
+    expect(summaries).toEqual([])
+  })
+
+  it('writes the permissions files, uploads the policies, and fails on actions the allow-list does not allow', async () => {
+    await run(
+      environment(
+        {
+          permissions: '*:role/ci-deploy',
+          'fail-on-permissions': 'infra/allowed.json'
+        },
+        RUN_URL
+      )
+    )
+    const reportDir = join(root, 'runner-temp', 'cloudtrail-report')
+    const uploaded = (uploadArtifact.mock.calls[0]?.[1] as string[]).map((path) =>
+      path.slice(reportDir.length + 1)
+    )
+    expect(uploaded).toEqual([
+      'errors.csv',
+      'events.csv',
+      'flags.csv',
+      'permissions-unmapped.csv',
+      'permissions.csv',
+      'policies/111122223333-role-ci-deploy.json',
+      'principals.csv',
+      'summary.md'
+    ])
+    expect(failures).toEqual([
+      'fail-on-permissions: 1 principal used actions that infra/allowed.json does not allow: arn:aws:iam::111122223333:role/ci-deploy (config:StopConfigurationRecorder, s3:ListAllMyBuckets)'
+    ])
+    // fail-on counts events; permission violations are actions, with their own message.
+    expect(outputs.flagged).toBe(0)
+    expect(summaries[0]).toContain(
+      `- Policy: [\`policies/111122223333-role-ci-deploy.json\`](${RUN_URL}/artifacts/77) in the artifact`
+    )
+  })
+
+  it('fails the step, naming the input and the file, before reading any log', async () => {
+    await run(
+      environment({ permissions: 'all', 'fail-on-permissions': 'infra/broken.json' }, RUN_URL)
+    )
+    expect(failures).toEqual([
+      `Input 'fail-on-permissions' must be an IAM policy document: infra/broken.json: Statement[0] must have exactly one of "Action" and "NotAction"`
     ])
     expect(summaries).toEqual([])
   })

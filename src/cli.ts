@@ -6,6 +6,7 @@ import { DEFAULTS, Input, parseInputs } from './inputs/inputs.js'
 import type { Log } from './run/log.js'
 import { athenaSettings } from './plan/plan.js'
 import { makeReport } from './pipeline.js'
+import { notAllowedMessage } from './reports/permissions/report.js'
 import { coldRunStatements } from './engine/athena/sql.js'
 import { InputError } from './inputs/validation.js'
 
@@ -115,16 +116,19 @@ async function main(argv: string[]): Promise<number> {
       log: stderrLog,
       aws: awsClientsOnDemand(process.env),
       reportDir: resolve(values.out),
+      workspace: process.cwd(),
       signal: cancel.signal
     })
     process.stdout.write(report.markdown)
     process.stderr.write(`\nReport written to ${report.reportDir} (events: ${report.csvPath})\n`)
-    const failOn = report.run.failOn
-    if (failOn !== undefined && failOn.flagged > 0) {
-      process.stderr.write(`error: ${failOnMessage(failOn)}\n`)
-      return EXIT_FAILURE
-    }
-    return 0
+    const failures = [
+      report.run.failOn !== undefined && report.run.failOn.flagged > 0
+        ? failOnMessage(report.run.failOn)
+        : undefined,
+      notAllowedMessage(report.reports.permissions)
+    ].filter((message) => message !== undefined)
+    for (const message of failures) process.stderr.write(`error: ${message}\n`)
+    return failures.length > 0 ? EXIT_FAILURE : 0
   } catch (error) {
     if (error instanceof InputError) {
       process.stderr.write(`error: --${error.input} ${error.detail}\n`)

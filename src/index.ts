@@ -20,6 +20,7 @@ await run({
   read: (input) => core.getInput(input),
   now: new Date(),
   runnerTemp: process.env.RUNNER_TEMP || tmpdir(),
+  workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
   runUrl:
     ACTIONS_RUNTIME_TOKEN && GITHUB_REPOSITORY && GITHUB_RUN_ID
       ? `${GITHUB_SERVER_URL ?? 'https://github.com'}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}`

@@ -7,6 +7,7 @@ import { parseInputs, type Input, type Inputs } from './inputs/inputs.js'
 import type { Log } from './run/log.js'
 import { COMMENT_LIMIT_BYTES, upsertComment, type PullRequestTarget } from './outputs/pr-comment.js'
 import { makeReport } from './pipeline.js'
+import { notAllowedMessage } from './reports/permissions/report.js'
 import { renderSummary, SUMMARY_LIMIT_BYTES } from './reports/summary.js'
 
 /** What the runner gives the action, gathered by `index.ts`. */
@@ -14,6 +15,8 @@ export interface ActionEnvironment {
   readonly read: (input: Input) => string
   readonly now: Date
   readonly runnerTemp: string
+  /** `GITHUB_WORKSPACE`: where relative input paths (`fail-on-permissions`) start. */
+  readonly workspace: string
   /** `…/owner/repo/actions/runs/ID`, or `undefined` outside GitHub Actions (no artifact upload). */
   readonly runUrl: string | undefined
   /** The pull request of a `pull_request` event, without the token (that is an input). */
@@ -38,6 +41,7 @@ export async function run(environment: ActionEnvironment): Promise<void> {
       log: actionLog,
       aws: environment.aws,
       reportDir: join(environment.runnerTemp, 'cloudtrail-report'),
+      workspace: environment.workspace,
       signal: environment.signal
     })
 
@@ -64,6 +68,8 @@ export async function run(environment: ActionEnvironment): Promise<void> {
     if (report.run.failOn !== undefined && report.run.failOn.flagged > 0) {
       core.setFailed(failOnMessage(report.run.failOn))
     }
+    const notAllowed = notAllowedMessage(report.reports.permissions)
+    if (notAllowed !== undefined) core.setFailed(notAllowed)
   } catch (error) {
     core.setFailed(error instanceof Error ? error.message : String(error))
   }

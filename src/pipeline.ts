@@ -1,9 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import type { AwsClients } from './run/aws.js'
 import { scanWithAthena } from './engine/athena/scan.js'
 import { scanLocally } from './engine/local/scan.js'
-import type { Inputs } from './inputs/inputs.js'
+import { Input, type Inputs } from './inputs/inputs.js'
+import { readPolicyDocument } from './inputs/policy-document.js'
+import { unknownPatterns, type AllowList } from './reports/permissions/allow-list.js'
 import type { Log } from './run/log.js'
 import { makePlan, type Plan } from './plan/plan.js'
 import { resolveRegions } from './plan/regions.js'
@@ -17,6 +19,8 @@ export interface ReportContext {
   /** Made on first use, so a run on local files needs no AWS configuration at all. */
   readonly aws: () => AwsClients
   readonly reportDir: string
+  /** What relative input paths (`fail-on-permissions`) start from: the workspace, or the CLI's cwd. */
+  readonly workspace: string
   /** Aborted when the run is cancelled (SIGINT/SIGTERM): a running query is stopped. */
   readonly signal: AbortSignal
 }
@@ -36,6 +40,7 @@ export interface Report {
 
 /** inputs → plan → engine → aggregate → reports → files. */
 export async function makeReport(inputs: Inputs, context: ReportContext): Promise<Report> {
+  const allowList = await readAllowList(inputs, context)
   const regions = await resolveRegions(inputs, { ec2: () => context.aws().ec2, log: context.log })
   const plan = makePlan(inputs, regions)
   context.log.info(
@@ -54,7 +59,10 @@ export async function makeReport(inputs: Inputs, context: ReportContext): Promis
           },
           { log: context.log, signal: context.signal }
         )
-  const reports = await buildReports(scan.rows)
+  const reports = await buildReports(scan.rows, {
+    permissions:
+      inputs.permissions === undefined ? undefined : { selection: inputs.permissions, allowList }
+  })
 
   const run: RunInfo = {
     window: plan.window,
@@ -74,7 +82,9 @@ export async function makeReport(inputs: Inputs, context: ReportContext): Promis
   await mkdir(context.reportDir, { recursive: true })
   const files = { ...reportFiles(reports), 'summary.md': markdown }
   for (const [name, content] of Object.entries(files)) {
-    await writeFile(join(context.reportDir, name), content)
+    const path = join(context.reportDir, name)
+    await mkdir(dirname(path), { recursive: true })
+    await writeFile(path, content)
   }
   return {
     plan,
@@ -86,4 +96,23 @@ export async function makeReport(inputs: Inputs, context: ReportContext): Promis
     summaryPath: join(context.reportDir, 'summary.md'),
     markdown
   }
+}
+
+/** The `fail-on-permissions` document, read and checked before any AWS call. */
+async function readAllowList(
+  inputs: Inputs,
+  context: ReportContext
+): Promise<AllowList | undefined> {
+  if (inputs.failOnPermissions === '') return undefined
+  const document = await readPolicyDocument(
+    Input.FailOnPermissions,
+    inputs.failOnPermissions,
+    context.workspace
+  )
+  for (const pattern of unknownPatterns(document)) {
+    context.log.warning(
+      `'${Input.FailOnPermissions}' (${inputs.failOnPermissions}): ${pattern} matches no known IAM action; a typo?`
+    )
+  }
+  return { path: inputs.failOnPermissions, document }
 }

@@ -7,14 +7,18 @@ export interface UploadedArtifact {
   readonly url: string
 }
 
-/** Uploads every file of the report directory as one artifact. */
+/** Uploads every file of the report directory, `policies/` included, as one artifact. */
 export async function uploadReportDir(
   name: string,
   reportDir: string,
   retentionDays: number | undefined,
   artifactUrlBase: string
 ): Promise<UploadedArtifact> {
-  const files = (await readdir(reportDir)).sort().map((file) => join(reportDir, file))
+  const entries = await readdir(reportDir, { recursive: true, withFileTypes: true })
+  const files = entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name))
+    .sort()
   const { id } = await new DefaultArtifactClient().uploadArtifact(name, files, reportDir, {
     retentionDays
   })
