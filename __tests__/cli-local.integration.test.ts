@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -70,5 +70,45 @@ describe('the bundled CLI with the local engine', () => {
       .slice(1)
       .reduce((sum, line) => sum + Number(line.split(',').at(-1)?.replaceAll('"', '')), 0)
     expect(counted).toBe(totalEvents(rows))
+  })
+
+  it('writes the permissions files, and exits 1 on actions outside the allow-list, read from the working directory', async () => {
+    await writeFile(
+      join(root, 'allowed.json'),
+      JSON.stringify({ Statement: [{ Effect: 'Allow', NotAction: 'iam:*' }] })
+    )
+    const out = join(root, 'permissions')
+    const cli = spawnSync(
+      NODE,
+      [
+        CLI,
+        ...['--engine', 'local', '--logs-dir', join(root, 'bucket'), '--account', ACCOUNT],
+        ...['--date', DAY, '--out', out, '--permissions', '*:role/Admin'],
+        ...['--fail-on-permissions', 'allowed.json']
+      ],
+      { encoding: 'utf8', cwd: root }
+    )
+    expect(cli.stderr).toContain(
+      'error: fail-on-permissions: 1 principal used actions that allowed.json does not allow: arn:aws:iam::111122223333:role/Admin (iam:'
+    )
+    expect(cli.status).toBe(1)
+    expect(await readdir(join(out, 'policies'))).toEqual(['111122223333-role-Admin.json'])
+    expect(cli.stdout).toContain('#### arn:aws:iam::111122223333:role/Admin')
+  })
+
+  it('exits 2 on an allow-list that is not a policy document, naming the option and the file', () => {
+    const cli = spawnSync(
+      NODE,
+      [
+        CLI,
+        ...['--engine', 'local', '--logs-dir', join(root, 'bucket'), '--account', ACCOUNT],
+        ...['--permissions', 'all', '--fail-on-permissions', 'missing.json']
+      ],
+      { encoding: 'utf8', cwd: root }
+    )
+    expect(cli.stderr).toBe(
+      `error: --fail-on-permissions names a file that does not exist: ${join(root, 'missing.json')}\n`
+    )
+    expect(cli.status).toBe(2)
   })
 })
