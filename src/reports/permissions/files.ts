@@ -1,3 +1,4 @@
+import { compareText } from '../../engine/aggregate.js'
 import { csvDocument } from '../csv.js'
 import { leastPrivilegePolicy } from './policy.js'
 import type { PermissionsReport } from './report.js'
@@ -65,9 +66,8 @@ function byEvents(count: number, keys: readonly number[]): (a: Cells, b: Cells) 
     const difference = Number(b[count]) - Number(a[count])
     if (difference !== 0) return difference
     for (const key of keys) {
-      const x = String(a[key])
-      const y = String(b[key])
-      if (x !== y) return x < y ? -1 : 1
+      const order = compareText(String(a[key]), String(b[key]))
+      if (order !== 0) return order
     }
     return 0
   }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { compareText } from '../../engine/aggregate.js'
 
 /** An IAM policy statement as written to a policy file, keys in IAM's usual order. */
 interface AllowStatement {
@@ -16,11 +17,11 @@ interface AllowStatement {
  */
 export function leastPrivilegePolicy(actions: readonly string[]): string {
   const byService = new Map<string, string[]>()
-  for (const action of [...new Set(actions)].sort(byCodePoint)) {
+  for (const action of [...new Set(actions)].sort(compareText)) {
     const prefix = action.slice(0, action.indexOf(':'))
     byService.set(prefix, [...(byService.get(prefix) ?? []), action])
   }
-  const statements: AllowStatement[] = [...byService.keys()].sort(byCodePoint).map((prefix) => ({
+  const statements: AllowStatement[] = [...byService.keys()].sort(compareText).map((prefix) => ({
     Sid: statementId(prefix),
     Effect: 'Allow',
     Action: byService.get(prefix) ?? [],
@@ -35,10 +36,6 @@ export function statementId(prefix: string): string {
     .split(/[^A-Za-z0-9]+/)
     .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
     .join('')
-}
-
-export function byCodePoint(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0
 }
 
 /**

@@ -1,8 +1,8 @@
-import type { AggregateRow } from '../../engine/aggregate.js'
+import { compareText, type AggregateRow } from '../../engine/aggregate.js'
 import type { PrincipalSelection } from '../../inputs/inputs.js'
 import { allowChecker, type AllowList } from './allow-list.js'
 import { eventActions, isDenied, type EventActions, type UnmappedReason } from './mapping.js'
-import { byCodePoint, policyFileNames } from './policy.js'
+import { policyFileNames } from './policy.js'
 import { principalSelector } from './principals.js'
 
 /** How often a principal's calls needed one IAM action, and over which UTC days. */
@@ -106,11 +106,11 @@ export class PermissionsTally {
         .map((principal): PrincipalPermissions => {
           const actions = [...(this.actions.get(principal) ?? [])]
             .map(([action, use]) => ({ action, ...use }))
-            .sort((a, b) => b.events - a.events || byCodePoint(a.action, b.action))
+            .sort((a, b) => b.events - a.events || compareText(a.action, b.action))
           const granted = actions
             .filter((use) => use.events > use.denied)
             .map((use) => use.action)
-            .sort(byCodePoint)
+            .sort(compareText)
           return {
             principal,
             events: this.events.get(principal) ?? 0,
@@ -121,7 +121,7 @@ export class PermissionsTally {
             notAllowed: allows && granted.filter((action) => !allows(action))
           }
         })
-        .sort((a, b) => b.events - a.events || byCodePoint(a.principal, b.principal)),
+        .sort((a, b) => b.events - a.events || compareText(a.principal, b.principal)),
       allowListPath: this.allowList?.path
     }
   }
@@ -137,8 +137,8 @@ export class PermissionsTally {
       .sort(
         (a, b) =>
           b.events - a.events ||
-          byCodePoint(a.eventsource, b.eventsource) ||
-          byCodePoint(a.eventname, b.eventname)
+          compareText(a.eventsource, b.eventsource) ||
+          compareText(a.eventname, b.eventname)
       )
   }
 }

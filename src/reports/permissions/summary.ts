@@ -1,3 +1,4 @@
+import { compareText } from '../../engine/aggregate.js'
 import { formatCount } from '../../format.js'
 import { escapeText } from '../markdown.js'
 import type { PermissionsReport, PrincipalPermissions } from './report.js'
@@ -54,7 +55,7 @@ function principalSection(
   const items = [servicesLine(permissions)]
   const denied = permissions.actions
     .filter((use) => use.denied > 0)
-    .sort((a, b) => b.denied - a.denied || (a.action < b.action ? -1 : 1))
+    .sort((a, b) => b.denied - a.denied || compareText(a.action, b.action))
     .map((use) => `\`${use.action}\` (${formatCount(use.denied)})`)
   if (denied.length > 0) items.push(`Denied: ${listed(denied)}`)
   const notAllowed = (permissions.notAllowed ?? []).map((action) => `\`${action}\``)
@@ -83,7 +84,7 @@ function servicesLine(permissions: PrincipalPermissions): string {
   if (actions === 0) return 'No IAM action: only unmapped events'
   const head = `${formatCount(actions)} ${actions === 1 ? 'action' : 'actions'} in ${formatCount(services.size)} ${services.size === 1 ? 'service' : 'services'}, ${formatCount(permissions.granted.length)} in the policy`
   const topServices = [...services]
-    .sort(([a, x], [b, y]) => y.events - x.events || (a < b ? -1 : 1))
+    .sort(([a, x], [b, y]) => y.events - x.events || compareText(a, b))
     .slice(0, SERVICES_SHOWN)
     .map(
       ([prefix, { actions: count, events: total }]) =>
