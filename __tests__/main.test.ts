@@ -33,6 +33,7 @@ vi.mock('@actions/core', () => {
   }
 })
 
+const core = await import('@actions/core')
 const { run } = await import('../src/main.js')
 const { DEFAULTS } = await import('../src/inputs/inputs.js')
 const { generateSampleBucket } = await import('../scripts/generator/bucket.js')
@@ -53,7 +54,9 @@ beforeAll(async () => {
   await mkdir(join(root, 'infra'))
   await writeFile(
     join(root, 'infra', 'allowed.json'),
-    JSON.stringify({ Statement: [{ Effect: 'Allow', Action: ['ec2:Describe*', 'kms:*'] }] })
+    JSON.stringify({
+      Statement: [{ Effect: 'Allow', Action: ['ec2:Describe*', 'kms:*', 's3:GetObjects'] }]
+    })
   )
   await writeFile(join(root, 'infra', 'broken.json'), '{"Statement": [{"Effect": "Allow"}]}')
 })
@@ -158,6 +161,9 @@ describe('the action', () => {
     expect(failures).toEqual([
       'fail-on-permissions: 1 principal used actions that infra/allowed.json does not allow: arn:aws:iam::111122223333:role/ci-deploy (config:StopConfigurationRecorder, s3:ListAllMyBuckets)'
     ])
+    expect(core.warning).toHaveBeenCalledWith(
+      "'fail-on-permissions' (infra/allowed.json): s3:GetObjects matches no known IAM action; a typo?"
+    )
     // fail-on counts events; permission violations are actions, with their own message.
     expect(outputs.flagged).toBe(0)
     expect(summaries[0]).toContain(
