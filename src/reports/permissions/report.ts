@@ -64,7 +64,7 @@ export class PermissionsTally {
   private readonly selects: (principal: string) => boolean
   private readonly selected = new Map<string, boolean>()
   private readonly mapped = new Map<string, EventActions>()
-  /** principal → action, or JSON of [eventsource, eventname] for unmapped events → use. */
+  /** principal → action, or JSON of [eventsource, eventname, reason] for unmapped events → use. */
   private readonly actions = new Map<string, Map<string, Use>>()
   private readonly unmapped = new Map<string, Map<string, Use>>()
   private readonly events = new Map<string, number>()
@@ -93,7 +93,8 @@ export class PermissionsTally {
     if ('actions' in mapping) {
       for (const action of mapping.actions) record(this.actions, row.principal, action, row)
     } else {
-      record(this.unmapped, row.principal, JSON.stringify([row.eventsource, row.eventname]), row)
+      const id = JSON.stringify([row.eventsource, row.eventname, mapping.unmapped])
+      record(this.unmapped, row.principal, id, row)
     }
   }
 
@@ -129,9 +130,7 @@ export class PermissionsTally {
   private unmappedOf(principal: string): UnmappedUse[] {
     return [...(this.unmapped.get(principal) ?? [])]
       .map(([id, use]) => {
-        const [eventsource = '', eventname = ''] = JSON.parse(id) as string[]
-        const mapping = eventActions(eventsource, eventname)
-        const reason = 'unmapped' in mapping ? mapping.unmapped : 'no such action'
+        const [eventsource, eventname, reason] = JSON.parse(id) as [string, string, UnmappedReason]
         return { eventsource, eventname, reason, ...use }
       })
       .sort(
