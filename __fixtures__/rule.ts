@@ -18,7 +18,10 @@ export function testRule(key: string, overrides: Partial<Rule> = {}): Rule {
     builtin: true,
     condition: {
       kind: 'match',
-      field: { path: 'eventName', source: { kind: 'column', column: 'eventname' } },
+      field: {
+        path: 'eventName',
+        source: { kind: 'column', column: 'eventname', keys: ['eventName'] }
+      },
       test: { kind: 'pattern', parts: [{ text: key }], cased: false }
     },
     threshold: undefined,

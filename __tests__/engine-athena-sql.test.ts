@@ -35,6 +35,7 @@ const COLUMNS = `  eventversion STRING,
         accountid: STRING,
         username: STRING>,
       ec2roledelivery: STRING,
+      sourceidentity: STRING,
       webidfederationdata: STRUCT<
         federatedprovider: STRING,
         attributes: MAP<STRING, STRING>>>>,

@@ -10,7 +10,10 @@ export type Level = (typeof LEVELS)[number]
 
 /**
  * Where a field's value is in the record, as the field catalogue (`fields.ts`) resolves a
- * CloudTrail path such as `userIdentity.sessionContext.sessionIssuer.type`:
+ * CloudTrail path such as `userIdentity.sessionContext.sessionIssuer.type`. Every source carries
+ * both spellings of the path: `column` and `path`/`field` are the Athena table's lowercase names
+ * (SQL), `keys` the record's own JSON keys from its root (`['userIdentity', 'type']`), which the
+ * local engine reads; for `array`, `keys` is the array's key then the element's.
  * - `column`: a top-level scalar (`eventName`), a string column of the Athena table;
  * - `struct`: a scalar inside a struct column (`userIdentity.type`);
  * - `json`: inside an object whose shape varies by service, a JSON string column in Athena
@@ -19,10 +22,25 @@ export type Level = (typeof LEVELS)[number]
  *   holds when it holds for any element.
  */
 export type FieldSource =
-  | { readonly kind: 'column'; readonly column: string }
-  | { readonly kind: 'struct'; readonly column: string; readonly path: readonly string[] }
-  | { readonly kind: 'json'; readonly column: string; readonly path: readonly string[] }
-  | { readonly kind: 'array'; readonly column: string; readonly field: string }
+  | { readonly kind: 'column'; readonly column: string; readonly keys: readonly string[] }
+  | {
+      readonly kind: 'struct'
+      readonly column: string
+      readonly path: readonly string[]
+      readonly keys: readonly string[]
+    }
+  | {
+      readonly kind: 'json'
+      readonly column: string
+      readonly path: readonly string[]
+      readonly keys: readonly string[]
+    }
+  | {
+      readonly kind: 'array'
+      readonly column: string
+      readonly field: string
+      readonly keys: readonly string[]
+    }
 
 export interface Field {
   /** The CloudTrail record path, as the rule writes it. */
@@ -37,10 +55,18 @@ export type PatternPart = { readonly text: string } | '*' | '?'
 export type Test =
   /**
    * A Sigma string value (plain, with wildcards, or `contains`/`startswith`/`endswith`, which add
-   * `*`): case-insensitive unless `cased`. Numbers and booleans are compared as their text.
+   * `*`): case-insensitive unless `cased`, and then the loader has lowercased the parts' text (as
+   * `lower()` does: per code point), so the compilers lowercase only the value. Numbers and
+   * booleans are compared as their text.
    */
   | { readonly kind: 'pattern'; readonly parts: readonly PatternPart[]; readonly cased: boolean }
-  /** `re`, with its `i`, `m` and `s` sub-modifiers; matches anywhere in the value. */
+  /**
+   * `re`, with its `i`, `m` and `s` sub-modifiers; matches anywhere in the value. `source` is the
+   * rule's expression rewritten by the loader (`regex.ts`) into a subset that means the same to
+   * Trino (Joni), RE2 and JavaScript: `.`, `\d`, `\w`, `\s` and their negations are explicit
+   * classes, and an unescaped `^` (other than after `[`) or `$` is an anchor, which each compiler
+   * renders for its dialect with `multiline`.
+   */
   | {
       readonly kind: 'regex'
       readonly source: string
@@ -50,9 +76,12 @@ export type Test =
     }
   /** `cidr`: an IPv4 address in the network. */
   | { readonly kind: 'cidr'; readonly network: string; readonly prefixLength: number }
-  /** `exists: true`; `exists: false` is `not` around it. Present and not null. */
+  /**
+   * `exists: true`; `exists: false` is `not` around it. Present and not null; at a `json` path an
+   * object or an array is present too, although it has no text to match.
+   */
   | { readonly kind: 'exists' }
-  /** The value `null`: absent or null. */
+  /** The value `null`: absent or null, the opposite of `exists`. */
   | { readonly kind: 'null' }
 
 export type Condition =

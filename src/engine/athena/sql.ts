@@ -26,10 +26,12 @@ const PROJECTION_START = '2013/11/01'
 
 /**
  * The CloudTrail record as AWS documents it for Athena (nested objects whose shape varies by
- * service, such as `requestParameters`, stay JSON strings).
+ * service, such as `requestParameters`, stay JSON strings), plus `sessioncontext.sourceidentity`,
+ * which the record has and AWS's table lacks (the source identity of a role session).
  * https://docs.aws.amazon.com/athena/latest/ug/create-cloudtrail-table-partition-projection.html
+ * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-user-identity.html
  */
-const COLUMNS = `  eventversion STRING,
+export const COLUMNS = `  eventversion STRING,
   useridentity STRUCT<
     type: STRING,
     principalid: STRING,
@@ -52,6 +54,7 @@ const COLUMNS = `  eventversion STRING,
         accountid: STRING,
         username: STRING>,
       ec2roledelivery: STRING,
+      sourceidentity: STRING,
       webidfederationdata: STRUCT<
         federatedprovider: STRING,
         attributes: MAP<STRING, STRING>>>>,
