@@ -17,9 +17,9 @@
 export class UnsupportedRegex extends Error {}
 
 /** Characters that have a meaning in an expression, escaped wherever they stand for themselves. */
-const SYNTAX = new Set('\\^$.|?*+()[]{}/')
+const SYNTAX = new Set('\\^$.|?*+()[]{}')
 /** Also escaped inside a class. */
-const CLASS_SYNTAX = new Set('\\^$.|?*+()[]{}/-')
+const CLASS_SYNTAX = new Set('\\^$.|?*+()[]{}-')
 
 const DIGIT: readonly Range[] = [[0x30, 0x39]]
 const WORD: readonly Range[] = [
