@@ -9,7 +9,6 @@ import {
   isSeq,
   LineCounter,
   parseAllDocuments,
-  type Document,
   type Node,
   type YAMLMap
 } from 'yaml'
@@ -252,14 +251,10 @@ export function readRuleFile(source: string, file: string, builtin: boolean): Ru
   const lineCounter = new LineCounter()
   const documents = parseAllDocuments(source, { lineCounter, prettyErrors: false })
   const lineOf = (offset: number | undefined): number => lineCounter.linePos(offset ?? 0).line
-  const list: Document.Parsed[] = Array.isArray(documents) ? documents : []
-  if (!Array.isArray(documents)) {
-    throw new RuleFileError(file, 1, 'not a YAML stream')
-  }
   const rules: Rule[] = []
   const notRun: NotRun[] = []
   const notApplicable: NotApplicable[] = []
-  for (const document of list) {
+  for (const document of documents) {
     const error = document.errors[0]
     if (error !== undefined) {
       throw new RuleFileError(
