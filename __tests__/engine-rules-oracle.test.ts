@@ -20,6 +20,7 @@ import { jsonRecordValues } from '../src/engine/local/record-values.js'
 import { compareCodePoints } from '../src/rules/load.js'
 import type { Rule } from '../src/rules/rule.js'
 import { readRuleFile } from '../src/rules/sigma.js'
+import { lowerText } from '../src/rules/values.js'
 import { ORACLE_CASES, oracleRecords } from '../__fixtures__/rule-cases.js'
 
 const ACCOUNT = '111122223333'
@@ -107,6 +108,14 @@ describe('rules on DuckDB and in the local engine', () => {
     const local = localRules()
     const matched = [...local].filter(([, keys]) => keys.split(' ').includes(key)).map(([id]) => id)
     expect(matched.sort()).toEqual([...matches].sort())
+  })
+
+  it('lowercase as the loader does, per code point, through Latin, Greek, Cyrillic and İ, Σ', async () => {
+    const sample = Array.from({ length: 0x530 - 0x20 }, (_, i) => String.fromCodePoint(0x20 + i))
+      .filter((char) => char !== "'")
+      .join('')
+    const [row] = await duckdb.rows(`SELECT lower('${sample}') AS lowered`)
+    expect(row?.lowered).toBe(lowerText(sample))
   })
 
   it('agree on the rules column when it is longer than one array', async () => {
