@@ -425,6 +425,10 @@ describe('what is an error, with its file and line', () => {
       'rules/test.yml:3: not a valid Sigma rule: level "severe" is not one of critical, high, medium, low, informational'
     ],
     [
+      `title: T\nid: a b\nlevel: low\nlogsource: {product: aws, service: cloudtrail}\n${detection}`,
+      'rules/test.yml:2: not a valid Sigma rule: id "a b" must have no space or comma (fail-on lists rules by id)'
+    ],
+    [
       `title: T\nid: x\nname: My Rule\nlevel: low\n${detection}`,
       'rules/test.yml:3: not a valid Sigma rule: name "My Rule" must be kebab-case or snake_case (a-z, 0-9, - and _)'
     ],

@@ -181,6 +181,12 @@ function readDocument(map: YAMLMap, file: string, builtin: boolean): DocumentRes
 
   const title = text(map, 'title', true) as string
   const id = text(map, 'id', true) as string
+  if (/[\s,]/.test(id)) {
+    throw new Invalid(
+      `id ${JSON.stringify(id)} must have no space or comma (fail-on lists rules by id)`,
+      map.get('id', true) as Node
+    )
+  }
   const name = text(map, 'name', false)
   const nameNode = map.get('name', true) as Node | undefined
   if (name !== undefined && !RULE_NAME.test(name)) {
