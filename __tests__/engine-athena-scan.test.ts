@@ -466,26 +466,23 @@ describe('a workgroup that manages query results', () => {
     expect(s3Mock.commandCalls(GetObjectCommand)).toEqual([])
   })
 
-  it('retries a throttled page with the same token, and says so', async () => {
+  it('fails naming the call and the query when a page still fails after the SDK retried it', async () => {
     athenaMock
       .on(GetQueryResultsCommand)
       .resolvesOnce(page([HEADER_CELLS, cellsOf(ROWS[0]!)], 'token-2'))
-      // Athena models no ThrottlingException: the SDK raises the API's generic one by name.
       .rejectsOnce(
         Object.assign(new Error('Rate exceeded'), {
           name: 'ThrottlingException',
-          $metadata: { httpStatusCode: 400 }
+          $metadata: { httpStatusCode: 400, attempts: 6 }
         })
       )
-      .resolvesOnce(page([cellsOf(ROWS[1]!)]))
 
-    const result = await scan()
+    const result = scan()
 
-    expect(result.rows).toEqual(ROWS)
-    expect(pagesCalled().map((call) => call.NextToken)).toEqual([undefined, 'token-2', 'token-2'])
-    expect(log.warnings).toEqual([
-      'Athena GetQueryResults was throttled (ThrottlingException); retry 1 of 3 in 0 ms'
-    ])
+    await expect(result).rejects.toThrow(
+      'Athena GetQueryResults failed after 6 attempts: ThrottlingException: Rate exceeded (query q-1)'
+    )
+    expect(pagesCalled().map((call) => call.NextToken)).toEqual([undefined, 'token-2'])
   })
 
   it('asks for no further page once the run is cancelled, and says so', async () => {

@@ -4,7 +4,7 @@ import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3'
 import { parse } from 'csv-parse'
 import { Readable } from 'node:stream'
 import { aggregateRow, AGGREGATE_COLUMNS, type Aggregate, type AggregateRow } from '../aggregate.js'
-import { withRetry } from '../../run/retry.js'
+import { awsCall } from '../../run/sdk-retry.js'
 import type { CompletedQuery } from './query.js'
 
 export interface ResultContext extends RunContext {
@@ -99,10 +99,10 @@ async function* pagedRows(queryId: string, context: ResultContext): Aggregate {
       MaxResults: PAGE_ROWS,
       NextToken: token
     })
-    const page = await withRetry(
+    const page = await awsCall(
       'Athena GetQueryResults',
       () => context.athena.send(command, { abortSignal: context.signal }),
-      context
+      { signal: context.signal, also: ` (query ${queryId})` }
     )
     for (const { Data = [] } of page.ResultSet?.Rows ?? []) {
       row++

@@ -5,6 +5,7 @@ import { s3Url } from '../../plan/layout.js'
 import type { RunContext } from '../../run/context.js'
 import { formatCount } from '../../format.js'
 import { withRetry } from '../../run/retry.js'
+import { awsCall } from '../../run/sdk-retry.js'
 
 /** One log file of a day folder, not read yet. */
 export interface LogFile {
@@ -56,7 +57,6 @@ export function directorySource(root: string): LogSource {
   }
 }
 
-/** How the bucket is read. */
 /** How the bucket is read: the run's log (each retry is said) and, for tests, its page size. */
 export interface BucketReadOptions extends Omit<RunContext, 'signal'> {
   /** Keys per `ListObjectsV2` page. */
@@ -67,29 +67,20 @@ export interface BucketReadOptions extends Omit<RunContext, 'signal'> {
  * The bucket itself: one `ListObjectsV2` prefix per day folder, a page of up to `pageSize` keys
  * at a time, objects streamed in.
  *
- * The SDK retries a request that fails before its response is handed over (HTTP 5xx, throttling,
- * a connection reset), a bounded number of times. It cannot retry an object whose body breaks off
- * while it is being read, after `send` has returned: that object is fetched again, whole, here, and
- * so is any request the SDK gave up on for a transient reason (its retry quota runs dry when many
- * requests fail at once). An object reaches the parser only once all its bytes are in, so no
- * attempt's partial data is ever counted.
+ * The SDK retries a request that fails before its response is handed over (throttling, HTTP 5xx,
+ * a connection reset). It cannot retry an object whose body breaks off while it is being read,
+ * after `send` has returned: that object is fetched again, whole, here. An object reaches the
+ * parser only once all its bytes are in, so no attempt's partial data is ever counted.
  */
 export function bucketSource(s3: S3Client, bucket: string, options: BucketReadOptions): LogSource {
   const pageSize = options.pageSize ?? 1000
-  const retry = (signal: AbortSignal) => ({
-    log: options.log,
-    sleep: options.sleep,
-    random: options.random,
-    signal,
-    retryable: transientReadFailure
-  })
   return {
     concurrency: 32,
     async *list(folderKey, signal) {
       let ContinuationToken: string | undefined
       do {
-        const page = await withRetry(
-          `Listing ${s3Url(bucket, folderKey)}`,
+        const page = await awsCall(
+          'S3 ListObjectsV2',
           () =>
             s3.send(
               new ListObjectsV2Command({
@@ -100,12 +91,8 @@ export function bucketSource(s3: S3Client, bucket: string, options: BucketReadOp
               }),
               { abortSignal: signal }
             ),
-          retry(signal)
-        ).catch((error: unknown) => {
-          throw new Error(`Cannot list ${s3Url(bucket, folderKey)}: ${(error as Error).message}`, {
-            cause: error
-          })
-        })
+          { signal, also: ` (listing ${s3Url(bucket, folderKey)})` }
+        )
         for (const object of page.Contents ?? []) {
           const key = object.Key ?? ''
           const kind = logFileKind(key.slice(folderKey.length))
@@ -115,11 +102,13 @@ export function bucketSource(s3: S3Client, bucket: string, options: BucketReadOp
             path,
             gzipped: kind.gzipped,
             fetch: (fetchSignal) =>
-              withRetry(
-                `Reading ${path}`,
-                () => getObject(s3, bucket, key, fetchSignal),
-                retry(fetchSignal)
-              )
+              withRetry(`Reading ${path}`, () => getObject(s3, bucket, key, fetchSignal), {
+                log: options.log,
+                sleep: options.sleep,
+                random: options.random,
+                signal: fetchSignal,
+                retryable: (error) => (error instanceof CutBody ? error.message : undefined)
+              })
           }
         }
         ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined
@@ -137,23 +126,6 @@ class CutBody extends Error {
   }
 }
 
-/**
- * Node.js's codes for a connection that failed, which the SDK leaves on the errors it gives up
- * with: https://nodejs.org/api/errors.html#common-system-errors
- */
-const CONNECTION_ERRORS = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT'])
-
-/** Why a failed read is worth doing again, beyond what `withRetry` retries by itself. */
-function transientReadFailure(error: unknown): string | undefined {
-  if (error instanceof CutBody) return error.message
-  if (!(error instanceof Error)) return undefined
-  const { code } = error as NodeJS.ErrnoException
-  if ((code !== undefined && CONNECTION_ERRORS.has(code)) || error.name === 'TimeoutError') {
-    return `lost its connection (${errorText(error)})`
-  }
-  return undefined
-}
-
 /** `ECONNRESET: aborted`: Node.js's message alone does not say what went wrong. */
 function errorText(error: unknown): string {
   if (!(error instanceof Error)) return String(error)
@@ -169,9 +141,11 @@ async function getObject(
   key: string,
   signal: AbortSignal
 ): Promise<Uint8Array> {
-  const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), {
-    abortSignal: signal
-  })
+  const object = await awsCall(
+    'S3 GetObject',
+    () => s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal }),
+    { signal }
+  )
   // In Node.js the SDK's body is a Readable, which iterates over Buffers.
   const body = object.Body as AsyncIterable<Uint8Array> | undefined
   if (body === undefined) return new Uint8Array(0)
