@@ -16,7 +16,7 @@ export function athenaPlan(overrides: Partial<AthenaSettings> = {}): AthenaSetti
     dayBoundary,
     folderDays: folderDays(window, dayBoundary),
     dedupe: true,
-    table: { catalog: 'AwsDataCatalog', database: 'default', table: 'cloudtrail_logs' },
+    table: { catalog: 'AwsDataCatalog', database: 'default', table: 'cloudtrail_report' },
     partitioning: 'projection',
     workgroup: 'primary',
     outputLocation: 's3://athena-results/cloudtrail/',

@@ -216,7 +216,7 @@ describe('a failed query', () => {
   it('fails with the state, the reason, the AthenaError fields and a hint', async () => {
     athenaMock.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-1' })
     const reason =
-      "TABLE_NOT_FOUND: line 14:8: Table 'awsdatacatalog.default.cloudtrail_logs' does not exist"
+      "TABLE_NOT_FOUND: line 14:8: Table 'awsdatacatalog.default.cloudtrail_report' does not exist"
     athenaMock.on(GetQueryExecutionCommand).resolves(
       execution('q-1', 'FAILED', {
         Status: {
@@ -227,7 +227,7 @@ describe('a failed query', () => {
     )
 
     await expect(runQuery('SELECT 1', athenaPlan(), context())).rejects.toThrow(
-      "Athena query q-1 FAILED: TABLE_NOT_FOUND: line 14:8: Table 'awsdatacatalog.default.cloudtrail_logs' does not exist [AthenaError category 2 (user), type 1301, retryable false]. Hint: check the 'catalog', 'database' and 'table' inputs; the database must exist, the table is created by the action"
+      "Athena query q-1 FAILED: TABLE_NOT_FOUND: line 14:8: Table 'awsdatacatalog.default.cloudtrail_report' does not exist [AthenaError category 2 (user), type 1301, retryable false]. Hint: check the 'catalog', 'database' and 'table' inputs; the database must exist, the table is created by the action"
     )
   })
 

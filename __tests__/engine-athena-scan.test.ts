@@ -70,11 +70,8 @@ const ROWS: AggregateRow[] = [
 const COVERING_TABLE = {
   EXTERNAL: 'TRUE',
   'cloudtrail-athena-report.managed': 'true',
-  ...projectionProperties(
-    { bucket: 'trail-logs', prefix: '', organizationId: '' },
-    ['111122223333'],
-    ['eu-west-1', 'us-east-1']
-  )
+  'cloudtrail-athena-report.schema-version': '1',
+  ...projectionProperties({ bucket: 'trail-logs', prefix: '', organizationId: '' })
 }
 
 // The SDK's Node body is an http.IncomingMessage, a Readable; nothing else of it is used.
@@ -139,27 +136,27 @@ beforeEach(() => {
     .callsFake(({ QueryExecutionId }: { QueryExecutionId: string }) => succeeded(QueryExecutionId))
   athenaMock
     .on(GetTableMetadataCommand)
-    .resolves({ TableMetadata: { Name: 'cloudtrail_logs', Parameters: COVERING_TABLE } })
+    .resolves({ TableMetadata: { Name: 'cloudtrail_report', Parameters: COVERING_TABLE } })
   s3Mock.on(GetObjectCommand).callsFake(() => ({ Body: body(Readable.from([RESULT])) }))
 })
 
 describe('a cold run', () => {
   it('creates the table, runs the aggregation and streams its rows from the result CSV', async () => {
-    athenaMock.on(GetTableMetadataCommand).rejects(
-      new MetadataException({
-        message:
-          'Entity Not Found (Service: AmazonDataCatalog; Status Code: 400; Error Code: EntityNotFoundException)',
-        $metadata: { httpStatusCode: 400 }
-      })
-    )
+    athenaMock
+      .on(GetTableMetadataCommand)
+      .rejectsOnce(
+        new MetadataException({
+          message:
+            'Entity Not Found (Service: AmazonDataCatalog; Status Code: 400; Error Code: EntityNotFoundException)',
+          $metadata: { httpStatusCode: 400 }
+        })
+      )
+      .resolves({ TableMetadata: { Name: 'cloudtrail_report', Parameters: COVERING_TABLE } })
     const plan = athenaPlan()
 
     const result = await scan(plan)
 
-    expect(queriesRun()).toEqual([
-      createTableStatement(plan, { ifNotExists: false }),
-      aggregationQuery(plan)
-    ])
+    expect(queriesRun()).toEqual([createTableStatement(plan), aggregationQuery(plan)])
     expect(s3Mock.commandCalls(GetObjectCommand).map((call) => call.args[0].input)).toEqual([
       { Bucket: 'athena-results', Key: 'cloudtrail/q-2.csv' }
     ])
@@ -169,7 +166,10 @@ describe('a cold run', () => {
       dataScannedBytes: 1_048_576,
       athenaRegion: 'eu-west-1'
     })
-    expect(log.groups).toEqual(['Athena table default.cloudtrail_logs', 'Athena aggregation query'])
+    expect(log.groups).toEqual([
+      'Athena table default.cloudtrail_report',
+      'Athena aggregation query'
+    ])
     expect(log.infos).toContain(
       'Athena query q-2 succeeded, 1.0 MiB scanned; result: s3://athena-results/cloudtrail/q-2.csv'
     )
@@ -227,31 +227,35 @@ describe('a run that goes wrong', () => {
     )
     athenaMock
       .on(GetTableMetadataCommand)
-      .resolves({ TableMetadata: { Name: 'cloudtrail_logs', Parameters: foreign } })
+      .resolves({ TableMetadata: { Name: 'cloudtrail_report', Parameters: foreign } })
 
     await expect(scan()).rejects.toThrow(
-      "Table default.cloudtrail_logs exists but was not created by this action (it lacks the table property 'cloudtrail-athena-report.managed'), so it is left alone: choose another 'table', or drop it"
+      "Table default.cloudtrail_report exists but was not created by this action (it lacks the table property 'cloudtrail-athena-report.managed'), so it is left alone: choose another 'table', or drop it"
     )
     expect(queriesRun()).toEqual([])
   })
 
-  it('creates the table if needed and updates it, with a warning, when it cannot look it up', async () => {
+  it('reads the table with SHOW TBLPROPERTIES, with a warning, when it cannot look it up', async () => {
     athenaMock
       .on(GetTableMetadataCommand)
       .rejects(
         Object.assign(new SyntaxError('Unexpected token'), { $metadata: { httpStatusCode: 500 } })
       )
+    athenaMock.on(GetQueryResultsCommand, { QueryExecutionId: 'q-1' }).resolves({
+      ResultSet: {
+        Rows: Object.entries(COVERING_TABLE).map(([key, value]) => ({
+          Data: [{ VarCharValue: `${key}\t${value}` }]
+        }))
+      }
+    })
     const plan = athenaPlan()
 
     await scan(plan)
 
-    const queries = queriesRun()
-    expect(queries).toHaveLength(3)
-    expect(queries[0]).toBe(createTableStatement(plan, { ifNotExists: true }))
-    expect(
-      queries[1]?.startsWith('ALTER TABLE `default`.`cloudtrail_logs` SET TBLPROPERTIES (')
-    ).toBe(true)
-    expect(queries[2]).toBe(aggregationQuery(plan))
+    expect(queriesRun()).toEqual([
+      'SHOW TBLPROPERTIES `default`.`cloudtrail_report`',
+      aggregationQuery(plan)
+    ])
     expect(log.warnings).toHaveLength(1)
   })
 

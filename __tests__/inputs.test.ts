@@ -32,7 +32,7 @@ describe('parseInputs', () => {
       dayBoundary: 'event-time',
       dedupe: true,
       database: 'default',
-      table: 'cloudtrail_logs',
+      table: 'cloudtrail_report',
       catalog: 'AwsDataCatalog',
       workgroup: 'primary',
       outputLocation: '',
@@ -192,7 +192,7 @@ describe('parseInputs', () => {
 /** Values that would change the meaning of SQL, an S3 key or a URL if they got through. */
 const HOSTILE = [
   "x' OR '1'='1",
-  'x"; DROP TABLE cloudtrail_logs; --',
+  'x"; DROP TABLE cloudtrail_report; --',
   'x\nSELECT 1',
   'x`y`',
   "x'",

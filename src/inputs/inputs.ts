@@ -53,7 +53,7 @@ export const DEFAULTS: Readonly<Record<Input, string>> = {
   [Input.DayBoundary]: 'event-time',
   [Input.Dedupe]: 'true',
   [Input.Database]: 'default',
-  [Input.Table]: 'cloudtrail_logs',
+  [Input.Table]: 'cloudtrail_report',
   [Input.Catalog]: 'AwsDataCatalog',
   [Input.Workgroup]: 'primary',
   [Input.OutputLocation]: '',

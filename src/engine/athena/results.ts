@@ -143,3 +143,33 @@ function toRow(cells: readonly string[], where: () => string): AggregateRow {
   }
   return aggregateRow(cells, Number(events))
 }
+
+/**
+ * Every row of a small result as its cells, read with GetQueryResults: the way to read the
+ * answer of a DDL statement such as SHOW TBLPROPERTIES, which Athena writes as text, not CSV.
+ * DDL results have no header row.
+ */
+export async function resultCells(
+  queryId: string,
+  context: Pick<ResultContext, 'athena' | 'signal'>
+): Promise<string[][]> {
+  const rows: string[][] = []
+  let token: string | undefined
+  do {
+    const command = new GetQueryResultsCommand({
+      QueryExecutionId: queryId,
+      MaxResults: PAGE_ROWS,
+      NextToken: token
+    })
+    const page = await awsCall(
+      'Athena GetQueryResults',
+      () => context.athena.send(command, { abortSignal: context.signal }),
+      { signal: context.signal, also: ` (query ${queryId})` }
+    )
+    for (const { Data = [] } of page.ResultSet?.Rows ?? []) {
+      rows.push(Data.map((datum) => datum.VarCharValue ?? ''))
+    }
+    token = page.NextToken === '' ? undefined : page.NextToken
+  } while (token !== undefined)
+  return rows
+}

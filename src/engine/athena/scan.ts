@@ -27,7 +27,7 @@ export async function scanWithAthena(
   const query = await context.log.group('Athena aggregation query', async () => {
     const completed = await runQuery(aggregationQuery(plan), plan, context)
     context.log.info(
-      `Athena query ${completed.id} succeeded, ${formatBytes(completed.dataScannedBytes)} scanned; result: ${completed.outputLocation ?? 'managed by the workgroup, read with GetQueryResults'}`
+      `Athena query ${completed.id} succeeded, ${formatBytes(completed.dataScannedBytes)} scanned; result: ${completed.outputLocation ?? `${completed.readWith ?? 'not in S3'}, read with GetQueryResults`}`
     )
     return completed
   })
