@@ -21,6 +21,8 @@ export function athenaPlan(overrides: Partial<AthenaSettings> = {}): AthenaSetti
     workgroup: 'primary',
     outputLocation: 's3://athena-results/cloudtrail/',
     queryTimeoutMs: 30 * 60_000,
+    resultReuseMinutes: 0,
+    checkArchived: false,
     ...overrides
   }
 }

@@ -9,7 +9,12 @@ import {
   type GetQueryResultsOutput,
   type QueryExecution
 } from '@aws-sdk/client-athena'
-import { GetObjectCommand, S3Client, type GetObjectCommandOutput } from '@aws-sdk/client-s3'
+import {
+  GetObjectCommand,
+  ListObjectsV2Command,
+  S3Client,
+  type GetObjectCommandOutput
+} from '@aws-sdk/client-s3'
 import { mockClient } from 'aws-sdk-client-mock'
 import { PassThrough, Readable } from 'node:stream'
 import { beforeEach, describe, expect, it } from 'vitest'
@@ -164,7 +169,8 @@ describe('a cold run', () => {
       rows: ROWS,
       queryExecutionId: 'q-2',
       dataScannedBytes: 1_048_576,
-      athenaRegion: 'eu-west-1'
+      athenaRegion: 'eu-west-1',
+      resultReused: false
     })
     expect(log.groups).toEqual([
       'Athena table default.cloudtrail_report',
@@ -172,6 +178,66 @@ describe('a cold run', () => {
     ])
     expect(log.infos).toContain(
       'Athena query q-2 succeeded, 1.0 MiB scanned; result: s3://athena-results/cloudtrail/q-2.csv'
+    )
+  })
+})
+
+describe('an old window', () => {
+  it('counts the log files Athena skips because they are archived, with a bounded listing, and says so', async () => {
+    const folder = (region: string, day: string) =>
+      `AWSLogs/111122223333/CloudTrail/${region}/2024/03/${day}/`
+    const file = (region: string, day: string, name: string, StorageClass: string) => ({
+      Key: `${folder(region, day)}111122223333_CloudTrail_${region}_${name}.json.gz`,
+      StorageClass: StorageClass as 'STANDARD'
+    })
+    s3Mock
+      .on(ListObjectsV2Command)
+      .resolves({})
+      .on(ListObjectsV2Command, { Prefix: folder('eu-west-1', '10') })
+      .resolves({
+        Contents: [
+          file('eu-west-1', '10', 'a', 'GLACIER'),
+          file('eu-west-1', '10', 'b', 'DEEP_ARCHIVE'),
+          file('eu-west-1', '10', 'c', 'STANDARD_IA'),
+          file('eu-west-1', '10', 'd', 'GLACIER_IR'),
+          // A digest is no log file of the window.
+          { Key: `${folder('eu-west-1', '10')}sub/x.json.gz`, StorageClass: 'GLACIER' }
+        ]
+      })
+      .on(ListObjectsV2Command, { Prefix: folder('us-east-1', '11') })
+      .resolves({ Contents: [file('us-east-1', '11', 'e', 'INTELLIGENT_TIERING')] })
+
+    const result = await scan(athenaPlan({ checkArchived: true }))
+
+    expect(result.archived).toEqual({ files: 2, maybe: 1, complete: true })
+    // One listing per day folder: two regions, the day and the next.
+    expect(s3Mock.commandCalls(ListObjectsV2Command)).toHaveLength(4)
+    expect(log.warnings).toEqual([
+      '2 log files of the window are archived (S3 Glacier Flexible Retrieval, Deep Archive or an Intelligent-Tiering archive tier) and were not read: the counts leave out their events. Restore them to count them; 1 log file is in S3 Intelligent-Tiering, whose archive tiers Athena does not read either'
+    ])
+  })
+
+  it('asks Athena to reuse a recent identical result, and reports that it did', async () => {
+    athenaMock.on(GetQueryExecutionCommand).resolves({
+      QueryExecution: {
+        QueryExecutionId: 'q-1',
+        Status: { State: 'SUCCEEDED' },
+        ResultConfiguration: { OutputLocation: 's3://athena-results/cloudtrail/q-0.csv' },
+        Statistics: {
+          DataScannedInBytes: 0,
+          ResultReuseInformation: { ReusedPreviousResult: true }
+        }
+      }
+    })
+
+    const result = await scan(athenaPlan({ resultReuseMinutes: 1440 }))
+
+    expect(
+      athenaMock.commandCalls(StartQueryExecutionCommand)[0]?.args[0].input.ResultReuseConfiguration
+    ).toEqual({ ResultReuseByAgeConfiguration: { Enabled: true, MaxAgeInMinutes: 1440 } })
+    expect(result).toMatchObject({ dataScannedBytes: 0, resultReused: true, rows: ROWS })
+    expect(log.infos).toContain(
+      'Athena reused the result of an identical query run within the last 1440 minutes (result-reuse-minutes): nothing scanned'
     )
   })
 })

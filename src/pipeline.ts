@@ -80,6 +80,8 @@ export async function makeReport(inputs: Inputs, context: ReportContext): Promis
     athenaRegion: scan.athenaRegion,
     filesRead: scan.filesRead,
     skippedFiles: scan.skippedFiles,
+    archived: scan.archived,
+    resultReused: scan.resultReused,
     failOn: inputs.failOn.length > 0 ? evaluateFailOn(inputs.failOn, reports.calls) : undefined
   }
   const markdown = renderSummary(run, reports, SUMMARY_LIMIT_BYTES)

@@ -2,10 +2,11 @@ import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { s3Url } from '../../plan/layout.js'
+import { ARCHIVED_STORAGE_CLASSES } from '../archived.js'
 import type { RunContext } from '../../run/context.js'
 import { formatCount } from '../../format.js'
 import { withRetry } from '../../run/retry.js'
-import { awsCall } from '../../run/sdk-retry.js'
+import { awsCall, callFailure } from '../../run/sdk-retry.js'
 
 /** One log file of a day folder, not read yet. */
 export interface LogFile {
@@ -14,6 +15,8 @@ export interface LogFile {
   readonly gzipped: boolean
   /** Its bytes; absent for a local file, which a parser thread reads itself. */
   readonly fetch?: (signal: AbortSignal) => Promise<Uint8Array>
+  /** Its archive storage class, when it must be restored before it can be read: not fetched. */
+  readonly archived?: string
 }
 
 /** Where log files come from: the files of one day folder, given its key. */
@@ -98,6 +101,13 @@ export function bucketSource(s3: S3Client, bucket: string, options: BucketReadOp
           const kind = logFileKind(key.slice(folderKey.length))
           if (kind === undefined) continue
           const path = s3Url(bucket, key)
+          if (
+            object.StorageClass !== undefined &&
+            ARCHIVED_STORAGE_CLASSES.has(object.StorageClass)
+          ) {
+            yield { path, gzipped: kind.gzipped, archived: object.StorageClass }
+            continue
+          }
           yield {
             path,
             gzipped: kind.gzipped,
@@ -114,6 +124,17 @@ export function bucketSource(s3: S3Client, bucket: string, options: BucketReadOp
         ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined
       } while (ContinuationToken !== undefined)
     }
+  }
+}
+
+/**
+ * An object S3 will not hand over until it is restored: one in an Intelligent-Tiering archive tier
+ * (which the listing does not show), or archived after it was listed.
+ */
+export class ArchivedObject extends Error {
+  constructor(path: string, cause: unknown) {
+    super(`${path} is archived: ${(cause as Error).message}`, { cause })
+    this.name = 'ArchivedObject'
   }
 }
 
@@ -141,11 +162,19 @@ async function getObject(
   key: string,
   signal: AbortSignal
 ): Promise<Uint8Array> {
-  const object = await awsCall(
-    'S3 GetObject',
-    () => s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal }),
-    { signal }
-  )
+  let object
+  try {
+    object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), {
+      abortSignal: signal
+    })
+  } catch (error) {
+    if (signal.aborted) throw error
+    // S3's answer for an object in an archive storage class or tier.
+    if ((error as Error).name === 'InvalidObjectState') {
+      throw new ArchivedObject(s3Url(bucket, key), error)
+    }
+    throw new Error(callFailure('S3 GetObject', error), { cause: error })
+  }
   // In Node.js the SDK's body is a Readable, which iterates over Buffers.
   const body = object.Body as AsyncIterable<Uint8Array> | undefined
   if (body === undefined) return new Uint8Array(0)
