@@ -217,6 +217,29 @@ describe('an old window', () => {
     ])
   })
 
+  it('goes on, saying the counts may be short, when the storage classes cannot be listed', async () => {
+    s3Mock.on(ListObjectsV2Command).rejects(
+      Object.assign(new Error('Access Denied'), {
+        name: 'AccessDenied',
+        $metadata: { httpStatusCode: 403 }
+      })
+    )
+
+    const result = await scan(athenaPlan({ checkArchived: true }))
+
+    expect(result.rows).toEqual(ROWS)
+    expect(result.archived).toEqual({
+      files: 0,
+      maybe: 0,
+      complete: false,
+      unchecked:
+        'S3 ListObjectsV2 failed: AccessDenied: Access Denied (checking the storage class of the log files in s3://trail-logs/AWSLogs/111122223333/CloudTrail/eu-west-1/2024/03/10/)'
+    })
+    expect(log.warnings).toEqual([
+      "The storage classes of the window's log files could not be checked (S3 ListObjectsV2 failed: AccessDenied: Access Denied (checking the storage class of the log files in s3://trail-logs/AWSLogs/111122223333/CloudTrail/eu-west-1/2024/03/10/)): archived files, which Athena skips, may be missing from the counts"
+    ])
+  })
+
   it('asks Athena to reuse a recent identical result, and reports that it did', async () => {
     athenaMock.on(GetQueryExecutionCommand).resolves({
       QueryExecution: {

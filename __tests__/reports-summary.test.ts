@@ -196,6 +196,26 @@ xychart-beta
     )
   })
 
+  it('says the counts may be short when the storage classes could not be checked', async () => {
+    const summary = renderSummary(
+      {
+        ...RUN,
+        archived: {
+          files: 0,
+          maybe: 0,
+          complete: false,
+          unchecked: 'S3 ListObjectsV2 failed: AccessDenied: Access Denied'
+        }
+      },
+      await reportsOf([]),
+      SUMMARY_LIMIT_BYTES
+    )
+    expect(summary).toContain('| Archived log files | not checked (see above) |')
+    expect(summary).toContain(
+      "\n> [!WARNING]\n> Maybe incomplete: The storage classes of the window's log files could not be checked (S3 ListObjectsV2 failed: AccessDenied: Access Denied): archived files, which Athena skips, may be missing from the counts.\n"
+    )
+  })
+
   it('says nothing of archives when no file was archived', async () => {
     const summary = renderSummary(
       { ...RUN, archived: { files: 0, maybe: 0, complete: true } },

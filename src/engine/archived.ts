@@ -26,10 +26,15 @@ export interface ArchivedFiles {
   readonly maybe: number
   /** `false` when the check stopped at its bound before listing every folder of the window. */
   readonly complete: boolean
+  /** Why the check could not be made at all (Athena), when it could not. */
+  readonly unchecked?: string
 }
 
 /** The sentence the log and the summary say about them, or `undefined` when there is nothing to say. */
 export function archivedNotice(archived: ArchivedFiles | undefined): string | undefined {
+  if (archived?.unchecked !== undefined) {
+    return `The storage classes of the window's log files could not be checked (${archived.unchecked}): archived files, which Athena skips, may be missing from the counts`
+  }
   if (archived === undefined || (archived.files === 0 && archived.maybe === 0)) return undefined
   const parts: string[] = []
   if (archived.files > 0) {

@@ -125,7 +125,9 @@ function headline(run: RunInfo, reports: Reports): string {
     ])
   }
   if (run.filesRead !== undefined) rows.push(['Log files read', formatCount(run.filesRead)])
-  if (run.archived !== undefined && (run.archived.files > 0 || run.archived.maybe > 0)) {
+  if (run.archived?.unchecked !== undefined) {
+    rows.push(['Archived log files', 'not checked (see above)'])
+  } else if (run.archived !== undefined && (run.archived.files > 0 || run.archived.maybe > 0)) {
     const maybe =
       run.archived.maybe > 0
         ? `, and ${formatCount(run.archived.maybe)} in Intelligent-Tiering that may be`
@@ -151,7 +153,9 @@ function consoleUrl(region: string, queryExecutionId: string): string {
 /** Archived files make every count short: said at the top, where no one reads past it. */
 function archivedSection(archived: ArchivedFiles | undefined): string {
   const notice = archivedNotice(archived)
-  return notice === undefined ? '' : `> [!WARNING]\n> Incomplete: ${escapeText(notice)}.\n`
+  if (notice === undefined) return ''
+  const label = archived?.unchecked === undefined ? 'Incomplete' : 'Maybe incomplete'
+  return `> [!WARNING]\n> ${label}: ${escapeText(notice)}.\n`
 }
 
 function failOnSection(result: FailOnResult | undefined): string {

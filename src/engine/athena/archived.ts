@@ -25,6 +25,24 @@ export async function checkArchivedFiles(
   plan: AthenaSettings,
   context: RunContext & { readonly s3: S3Client }
 ): Promise<ArchivedFiles> {
+  let result: ArchivedFiles
+  try {
+    result = await listArchived(plan, context)
+  } catch (error) {
+    if (context.signal.aborted) throw error
+    // The check is a safeguard, not the report: a listing refused or failed says so, and the
+    // report goes on.
+    result = { files: 0, maybe: 0, complete: false, unchecked: (error as Error).message }
+  }
+  const notice = archivedNotice(result)
+  if (notice !== undefined) context.log.warning(notice)
+  return result
+}
+
+async function listArchived(
+  plan: AthenaSettings,
+  context: RunContext & { readonly s3: S3Client }
+): Promise<ArchivedFiles> {
   let requests = 0
   let files = 0
   let archived = 0
@@ -73,7 +91,5 @@ export async function checkArchivedFiles(
   context.log.info(
     `Storage classes checked (the window is older than a few weeks): ${files.toLocaleString('en-US')} log files listed in ${requests} request(s), ${archived.toLocaleString('en-US')} archived${complete ? '' : `; stopped after ${ARCHIVE_CHECK_MAX_REQUESTS} requests, before the last folders`}`
   )
-  const notice = archivedNotice(result)
-  if (notice !== undefined) context.log.warning(notice)
   return result
 }
