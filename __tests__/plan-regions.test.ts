@@ -112,7 +112,7 @@ describe('the regions a run reads from the bucket', () => {
       }
     ])
     expect(log.infos).toEqual([
-      'Regions: 3 of the 5 regions of the partition (EC2 DescribeRegions) have log folders under s3://org-trail/trails/AWSLogs/o-a1b2c3d4e5/{111122223333,444455556666}/CloudTrail/: eu-west-1, me-central-1, us-east-1. Folders that are not regions of the partition, not read: tmp'
+      'Regions with log folders under s3://org-trail/trails/AWSLogs/o-a1b2c3d4e5/{111122223333,444455556666}/CloudTrail/: eu-west-1, me-central-1, us-east-1 (3 of the 5 regions of the partition, from EC2 DescribeRegions); folders that are not regions of the partition, not read: tmp'
     ])
   })
 

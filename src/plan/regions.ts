@@ -104,10 +104,10 @@ export async function resolveRegions(
   }
   const unknown = [...folders].filter((folder) => !partition.includes(folder)).sort()
   context.log.info(
-    `Regions: ${regions.length} of the ${partition.length} regions of the partition (EC2 DescribeRegions) have log folders under ${where}: ${regions.join(', ')}` +
+    `Regions with log folders under ${where}: ${regions.join(', ')} (${regions.length} of the ${partition.length} regions of the partition, from EC2 DescribeRegions)` +
       (unknown.length === 0
         ? ''
-        : `. Folders that are not regions of the partition, not read: ${unknown.join(', ')}`)
+        : `; folders that are not regions of the partition, not read: ${unknown.join(', ')}`)
   )
   return regions
 }
