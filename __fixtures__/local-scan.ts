@@ -46,9 +46,12 @@ export interface LocalScan {
  */
 export async function scanDir(
   plan: LocalEngineSettings,
-  { s3, ...context }: Partial<RunContext> & { readonly s3?: S3Client } = {}
+  {
+    s3,
+    log = recordingLog(),
+    ...context
+  }: Partial<RunContext> & { readonly s3?: S3Client; readonly log?: RecordingLog } = {}
 ): Promise<LocalScan> {
-  const log = recordingLog()
   const logs = s3 === undefined ? plan.logs : { bucket: plan.layout.bucket, s3 }
   const scan = await scanLocally(
     { ...plan, logs },

@@ -4,6 +4,13 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
+import {
+  MANAGED_PROPERTY,
+  projectionProperties,
+  SCHEMA_VERSION,
+  SCHEMA_VERSION_PROPERTY
+} from '../src/engine/athena/sql.js'
+import type { Layout } from '../src/plan/layout.js'
 
 /** One request moto received, as its recorder wrote it down. */
 export interface RecordedRequest {
@@ -165,4 +172,19 @@ async function waitUntilReady(
   }
   child.kill('SIGTERM')
   throw new Error(`moto_server did not answer on ${endpoint} within ${READY_TIMEOUT_MS} ms`)
+}
+
+/**
+ * SHOW TBLPROPERTIES as Athena answers it for a table this action created (one `name\tvalue`
+ * cell a row), to queue for the lookup moto cannot do with GetTableMetadata. With a layout, the
+ * table has partition projection over that trail; without, it is a manual-partitioning table.
+ */
+export function ownTableProperties(layout?: Layout): AthenaResult {
+  const properties = {
+    EXTERNAL: 'TRUE',
+    [MANAGED_PROPERTY]: 'true',
+    [SCHEMA_VERSION_PROPERTY]: SCHEMA_VERSION,
+    ...(layout === undefined ? {} : projectionProperties(layout))
+  }
+  return Object.entries(properties).map(([name, value]) => [`${name}\t${value}`])
 }

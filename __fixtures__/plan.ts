@@ -16,11 +16,13 @@ export function athenaPlan(overrides: Partial<AthenaSettings> = {}): AthenaSetti
     dayBoundary,
     folderDays: folderDays(window, dayBoundary),
     dedupe: true,
-    table: { catalog: 'AwsDataCatalog', database: 'default', table: 'cloudtrail_logs' },
+    table: { catalog: 'AwsDataCatalog', database: 'default', table: 'cloudtrail_report' },
     partitioning: 'projection',
     workgroup: 'primary',
     outputLocation: 's3://athena-results/cloudtrail/',
     queryTimeoutMs: 30 * 60_000,
+    resultReuseMinutes: 0,
+    checkArchived: false,
     ...overrides
   }
 }

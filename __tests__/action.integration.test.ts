@@ -6,47 +6,31 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { startMoto, type AthenaResult, type Moto } from '../__fixtures__/moto.js'
+import {
+  ownTableProperties,
+  startMoto,
+  type AthenaResult,
+  type Moto
+} from '../__fixtures__/moto.js'
 import { ACTION, runBundledAction, type ActionRun } from '../__fixtures__/runner.js'
 import { parseInputs } from '../src/inputs/inputs.js'
 import { athenaSettings, type AthenaSettings } from '../src/plan/plan.js'
 import {
+  aggregationQuery,
   coldRunStatements,
   createTableStatement,
-  aggregationQuery
+  showTablePropertiesStatement
 } from '../src/engine/athena/sql.js'
 
 const REGION = 'us-east-1'
 const ACCOUNT = '123456789012'
 const DAY = '2024-03-10'
 
-/** What moto answers to EC2 DescribeRegions, less the regions it marks not opted in. */
-const MOTO_REGIONS = [
-  'af-south-1',
-  'ap-northeast-1',
-  'ap-northeast-2',
-  'ap-northeast-3',
-  'ap-south-1',
-  'ap-southeast-1',
-  'ap-southeast-2',
-  'ap-southeast-3',
-  'ca-central-1',
-  'cn-north-1',
-  'cn-northwest-1',
-  'eu-central-1',
-  'eu-north-1',
-  'eu-south-1',
-  'eu-west-1',
-  'eu-west-2',
-  'eu-west-3',
-  'sa-east-1',
-  'us-east-1',
-  'us-east-2',
-  'us-gov-east-1',
-  'us-gov-west-1',
-  'us-west-1',
-  'us-west-2'
-]
+/**
+ * The regions the action reads without a 'regions' input: those of moto's DescribeRegions whose
+ * folders `createTrailBucket` makes.
+ */
+const TRAIL_REGIONS = ['eu-west-1', 'us-east-1']
 
 const AGGREGATE_HEADER = [
   'account',
@@ -231,8 +215,14 @@ afterEach(async () => {
 describe('the bundled action against moto', () => {
   it('reports a day of the trail through Athena: CSV, outputs and job summary', async () => {
     await createTrailBucket()
-    // One result per query started: the two DDL statements, then the aggregation.
-    await moto.queueAthenaResults(REGION, [[], [], AGGREGATE])
+    // One result per query started: SHOW TBLPROPERTIES (moto has no GetTableMetadata; its empty
+    // answer means no table), CREATE, SHOW TBLPROPERTIES again, then the aggregation.
+    await moto.queueAthenaResults(REGION, [
+      [],
+      [],
+      ownTableProperties({ bucket: 'trail-logs', prefix: '', organizationId: '' }),
+      AGGREGATE
+    ])
 
     const inputs = {
       bucket: 'trail-logs',
@@ -257,22 +247,22 @@ describe('the bundled action against moto', () => {
     expect(await readFile(join(run.reportDir, 'events.csv'), 'utf8')).toBe(EVENTS_CSV)
     expect(run.summary).toBe(expectedSummary(queryId))
     expect(run.stdout).toContain(
-      "::warning::Could not look up table default.cloudtrail_logs (GetTableMetadata is not available: HTTP 500, SyntaxError); creating it if it does not exist and setting its projection to this run's accounts and regions. Allow athena:GetTableMetadata (and glue:GetTable) so that a warm run issues no DDL.\n"
+      '::warning::Could not look up table default.cloudtrail_report with GetTableMetadata (is not available: HTTP 500, SyntaxError); reading its properties with SHOW TBLPROPERTIES instead. Allow athena:GetTableMetadata to save that query on every run.\n'
     )
     expect(run.stdout).toContain(
       '::warning::Artifact upload skipped: not running inside GitHub Actions\n'
     )
 
     // The SQL moto received is the SQL the plan builds, and the query id is the aggregation's.
-    const plan = planFor(inputs, MOTO_REGIONS)
+    const plan = planFor(inputs, TRAIL_REGIONS)
     const requests = await moto.awsRequests()
     const queries = queriesStarted(requests)
     expect(queries).toEqual([
-      createTableStatement(plan, { ifNotExists: true }),
-      expect.stringMatching(/^ALTER TABLE `default`\.`cloudtrail_logs` SET TBLPROPERTIES \(\n/),
+      showTablePropertiesStatement(plan.table),
+      createTableStatement(plan),
+      showTablePropertiesStatement(plan.table),
       aggregationQuery(plan)
     ])
-    expect(queries[1]).toContain(`'projection.region.values' = '${MOTO_REGIONS.join(',')}'`)
     const athena = new AthenaClient({ ...aws, endpoint: moto.endpoint })
     const { QueryExecution } = await athena.send(
       new GetQueryExecutionCommand({ QueryExecutionId: queryId })
@@ -282,8 +272,9 @@ describe('the bundled action against moto', () => {
     // moto has no GetTableMetadata: the SDK tries its 500 six times (maxAttempts in aws.ts).
     expect(athenaCalls(requests)).toEqual({
       GetTableMetadata: 6,
-      StartQueryExecution: 3,
-      GetQueryExecution: 3
+      StartQueryExecution: 4,
+      GetQueryExecution: 4,
+      GetQueryResults: 2
     })
     // Path-style S3 against the loopback endpoint: /BUCKET/KEY.
     expect(
@@ -295,7 +286,7 @@ describe('the bundled action against moto', () => {
 
   it('with manual partitioning, adds the window partitions in one statement before the query', async () => {
     await createTrailBucket()
-    await moto.queueAthenaResults(REGION, [[], [], AGGREGATE])
+    await moto.queueAthenaResults(REGION, [[], [], ownTableProperties(), [], AGGREGATE])
     const inputs = {
       bucket: 'trail-logs',
       account: ACCOUNT,
@@ -313,10 +304,8 @@ describe('the bundled action against moto', () => {
     expect(await readFile(join(run.reportDir, 'events.csv'), 'utf8')).toBe(EVENTS_CSV)
     const plan = planFor(inputs, ['us-east-1', 'eu-west-1'])
     const [create, ...rest] = coldRunStatements(plan)
-    expect(queriesStarted(await moto.awsRequests())).toEqual([
-      create?.replace('CREATE EXTERNAL TABLE ', 'CREATE EXTERNAL TABLE IF NOT EXISTS '),
-      ...rest
-    ])
+    const show = showTablePropertiesStatement(plan.table)
+    expect(queriesStarted(await moto.awsRequests())).toEqual([show, create, show, ...rest])
     expect(rest).toHaveLength(2)
   })
 
@@ -341,7 +330,7 @@ function expectedSummary(queryId: string): string {
 | --- | --- |
 | Window | 2024-03-10 UTC, by event time |
 | Accounts | 123456789012 |
-| Regions | 24: ${MOTO_REGIONS.join(', ')} |
+| Regions | 2: ${TRAIL_REGIONS.join(', ')} |
 | Total events | 212 |
 | Data scanned | 0 B (about $0.000048 at $5/TB, 10 MB minimum) |
 | Athena query | [${queryId}](${link}) |

@@ -15,7 +15,7 @@ import { setTimeout as delay } from 'node:timers/promises'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { ACTION, CLI, NODE } from '../__fixtures__/runner.js'
-import { startMoto, type Moto } from '../__fixtures__/moto.js'
+import { ownTableProperties, startMoto, type Moto } from '../__fixtures__/moto.js'
 import { parseInputs } from '../src/inputs/inputs.js'
 import { athenaSettings } from '../src/plan/plan.js'
 import { aggregationQuery } from '../src/engine/athena/sql.js'
@@ -176,6 +176,12 @@ afterAll(async () => {
 
 beforeEach(async () => {
   await moto.reset()
+  // SHOW TBLPROPERTIES (moto has no GetTableMetadata) finds no table, CREATE, then SHOW finds it.
+  await moto.queueAthenaResults(REGION, [
+    [],
+    [],
+    ownTableProperties({ bucket: INPUTS.bucket, prefix: '', organizationId: '' })
+  ])
   await moto.holdAthenaQueries(HOLD_POLLS)
   workdir = await mkdtemp(join(tmpdir(), 'action-cancel-'))
 })
@@ -255,7 +261,7 @@ describe('the bundled action, cancelled while its query runs in moto', () => {
     expect(await stopsRequested()).toEqual([id])
     expect((await queryExecution(id)).Status?.State).toBe('CANCELLED')
     // The DDL ran to its end; nothing was started after the stop.
-    expect((await athenaCalls()).StartQueryExecution).toBe(3)
+    expect((await athenaCalls()).StartQueryExecution).toBe(4)
   })
 })
 

@@ -50,8 +50,8 @@ describe('the CLI', () => {
     expect(printed.status).toBe(0)
     expect(printed.stdout).toBe(statements.map((statement) => `${statement};\n\n`).join(''))
     expect(statements.map((statement) => statement.split('\n')[0])).toEqual([
-      'CREATE EXTERNAL TABLE `default`.`cloudtrail_logs` (',
-      'ALTER TABLE `default`.`cloudtrail_logs` ADD IF NOT EXISTS',
+      'CREATE EXTERNAL TABLE IF NOT EXISTS `default`.`cloudtrail_report` (',
+      'ALTER TABLE `default`.`cloudtrail_report` ADD IF NOT EXISTS',
       'WITH records AS ('
     ])
   })

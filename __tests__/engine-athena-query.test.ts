@@ -4,7 +4,6 @@ import {
   InvalidRequestException,
   StartQueryExecutionCommand,
   StopQueryExecutionCommand,
-  TooManyRequestsException,
   type QueryExecution
 } from '@aws-sdk/client-athena'
 import { mockClient } from 'aws-sdk-client-mock'
@@ -98,7 +97,8 @@ describe('a query', () => {
     expect(query).toEqual({
       id: 'q-1',
       outputLocation: 's3://athena-results/cloudtrail/q-1.csv',
-      dataScannedBytes: 4096
+      dataScannedBytes: 4096,
+      reusedPreviousResult: false
     })
     expect(log.infos).toEqual([
       'Athena query q-1: https://eu-west-1.console.aws.amazon.com/athena/home?region=eu-west-1#/query-editor/history/q-1'
@@ -117,7 +117,87 @@ describe('a query', () => {
 
     const query = await runQuery('SELECT 1', athenaPlan({ outputLocation: '' }), context())
 
-    expect(query).toEqual({ id: 'q-1', outputLocation: undefined, dataScannedBytes: 4096 })
+    expect(query).toEqual({
+      id: 'q-1',
+      outputLocation: undefined,
+      readWith: 'managed by the workgroup',
+      dataScannedBytes: 4096,
+      reusedPreviousResult: false
+    })
+  })
+
+  it('reads a CSE_KMS result with GetQueryResults: the object in S3 is ciphertext', async () => {
+    athenaMock.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-1' })
+    athenaMock.on(GetQueryExecutionCommand).resolves(
+      execution('q-1', 'SUCCEEDED', {
+        ResultConfiguration: {
+          OutputLocation: 's3://athena-results/cloudtrail/q-1.csv',
+          EncryptionConfiguration: {
+            EncryptionOption: 'CSE_KMS',
+            KmsKey: 'arn:aws:kms:eu-west-1:111122223333:key/k'
+          }
+        },
+        Statistics: { DataScannedInBytes: 4096 }
+      })
+    )
+
+    const query = await runQuery('SELECT 1', athenaPlan(), context())
+
+    expect(query).toEqual({
+      id: 'q-1',
+      outputLocation: undefined,
+      readWith: 'encrypted client-side (CSE_KMS)',
+      dataScannedBytes: 4096,
+      reusedPreviousResult: false
+    })
+  })
+
+  it('reads an SSE_KMS result from S3 as usual', async () => {
+    athenaMock.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-1' })
+    athenaMock.on(GetQueryExecutionCommand).resolves(
+      execution('q-1', 'SUCCEEDED', {
+        ResultConfiguration: {
+          OutputLocation: 's3://athena-results/cloudtrail/q-1.csv',
+          EncryptionConfiguration: { EncryptionOption: 'SSE_KMS' }
+        }
+      })
+    )
+
+    const query = await runQuery('SELECT 1', athenaPlan(), context())
+
+    expect(query.outputLocation).toBe('s3://athena-results/cloudtrail/q-1.csv')
+  })
+
+  it('asks Athena to reuse a result up to the given age, and reports when it did', async () => {
+    athenaMock.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-1' })
+    athenaMock.on(GetQueryExecutionCommand).resolves(
+      execution('q-1', 'SUCCEEDED', {
+        ResultConfiguration: { OutputLocation: 's3://athena-results/cloudtrail/q-0.csv' },
+        Statistics: {
+          DataScannedInBytes: 0,
+          ResultReuseInformation: { ReusedPreviousResult: true }
+        }
+      })
+    )
+
+    const query = await runQuery('SELECT 1', athenaPlan(), context(), { reuseMinutes: 1440 })
+
+    expect(athenaMock.commandCalls(StartQueryExecutionCommand)[0]?.args[0].input).toMatchObject({
+      ResultReuseConfiguration: {
+        ResultReuseByAgeConfiguration: { Enabled: true, MaxAgeInMinutes: 1440 }
+      }
+    })
+    expect(query).toMatchObject({ dataScannedBytes: 0, reusedPreviousResult: true })
+  })
+
+  it('asks for no result reuse by default', async () => {
+    athenaMock.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-1' })
+    athenaMock.on(GetQueryExecutionCommand).resolves(succeeded('q-1'))
+
+    await runQuery('SELECT 1', athenaPlan(), context())
+
+    const [start] = athenaMock.commandCalls(StartQueryExecutionCommand)
+    expect(start?.args[0].input.ResultReuseConfiguration).toBeUndefined()
   })
 
   it('polls fast at first, then backs off to every 3 seconds', async () => {
@@ -136,7 +216,7 @@ describe('a failed query', () => {
   it('fails with the state, the reason, the AthenaError fields and a hint', async () => {
     athenaMock.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-1' })
     const reason =
-      "TABLE_NOT_FOUND: line 14:8: Table 'awsdatacatalog.default.cloudtrail_logs' does not exist"
+      "TABLE_NOT_FOUND: line 14:8: Table 'awsdatacatalog.default.cloudtrail_report' does not exist"
     athenaMock.on(GetQueryExecutionCommand).resolves(
       execution('q-1', 'FAILED', {
         Status: {
@@ -147,7 +227,7 @@ describe('a failed query', () => {
     )
 
     await expect(runQuery('SELECT 1', athenaPlan(), context())).rejects.toThrow(
-      "Athena query q-1 FAILED: TABLE_NOT_FOUND: line 14:8: Table 'awsdatacatalog.default.cloudtrail_logs' does not exist [AthenaError category 2 (user), type 1301, retryable false]. Hint: check the 'catalog', 'database' and 'table' inputs; the database must exist, the table is created by the action"
+      "Athena query q-1 FAILED: TABLE_NOT_FOUND: line 14:8: Table 'awsdatacatalog.default.cloudtrail_report' does not exist [AthenaError category 2 (user), type 1301, retryable false]. Hint: check the 'catalog', 'database' and 'table' inputs; the database must exist, the table is created by the action"
     )
   })
 
@@ -282,7 +362,7 @@ describe('a failed query', () => {
     await expect(
       runQuery('SELECT 1', athenaPlan({ outputLocation: '' }), context())
     ).rejects.toThrow(
-      'Athena could not start the query: No output location provided. An output location is required either through the Workgroup result configuration setting or as an API input. Hint: set output-location or a workgroup result location'
+      'Athena StartQueryExecution failed: InvalidRequestException: No output location provided. An output location is required either through the Workgroup result configuration setting or as an API input. Hint: set output-location or a workgroup result location'
     )
   })
 
@@ -296,35 +376,8 @@ describe('a failed query', () => {
     )
 
     await expect(runQuery('SELECT 1', athenaPlan(), context())).rejects.toThrow(
-      'Athena could not start the query: ManagedQueryResultsConfiguration and ResultConfiguration cannot be set together. Hint: the workgroup manages its query results: leave output-location empty'
+      'Athena StartQueryExecution failed: InvalidRequestException: ManagedQueryResultsConfiguration and ResultConfiguration cannot be set together. Hint: the workgroup manages its query results: leave output-location empty'
     )
-  })
-})
-
-describe('throttling', () => {
-  it('retries StartQueryExecution with the same token after a jittered pause, and says so', async () => {
-    athenaMock
-      .on(StartQueryExecutionCommand)
-      .rejectsOnce(
-        new TooManyRequestsException({
-          message: 'Rate exceeded',
-          $metadata: { httpStatusCode: 400 }
-        })
-      )
-      .resolves({ QueryExecutionId: 'q-1' })
-    athenaMock.on(GetQueryExecutionCommand).resolves(succeeded('q-1'))
-
-    await runQuery('SELECT 1', athenaPlan(), context())
-
-    const tokens = athenaMock
-      .commandCalls(StartQueryExecutionCommand)
-      .map((call) => call.args[0].input.ClientRequestToken)
-    expect(tokens).toHaveLength(2)
-    expect(tokens[0]).toBe(tokens[1])
-    expect(sleeps).toEqual([500, 200])
-    expect(log.warnings).toEqual([
-      'Athena StartQueryExecution was throttled (TooManyRequestsException); retry 1 of 3 in 500 ms'
-    ])
   })
 })
 
@@ -377,54 +430,6 @@ describe('a cancelled run', () => {
     ).rejects.toThrow(
       'Athena query q-1 had to be stopped (Cancelled by SIGTERM) but StopQueryExecution failed: Not authorized; stop it in the Athena console'
     )
-  })
-
-  it('retries a throttled StopQueryExecution although the run is cancelled', async () => {
-    const cancel = new AbortController()
-    athenaMock.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-1' })
-    athenaMock.on(GetQueryExecutionCommand).resolves(execution('q-1', 'QUEUED'))
-    athenaMock
-      .on(StopQueryExecutionCommand)
-      .rejectsOnce(
-        new TooManyRequestsException({
-          message: 'Rate exceeded',
-          $metadata: { httpStatusCode: 400 }
-        })
-      )
-      .resolves({})
-    const sleep = async (ms: number, signal?: AbortSignal): Promise<void> => {
-      sleeps.push(ms)
-      if (sleeps.length === 2) cancel.abort(new Error('Cancelled by SIGINT'))
-      signal?.throwIfAborted()
-    }
-
-    await expect(
-      runQuery('SELECT 1', athenaPlan(), context({ signal: cancel.signal, sleep }))
-    ).rejects.toThrow('Athena query q-1 was stopped with StopQueryExecution: Cancelled by SIGINT')
-    expect(athenaMock.commandCalls(StopQueryExecutionCommand)).toHaveLength(2)
-    expect(log.warnings).toEqual([
-      'Athena StopQueryExecution was throttled (TooManyRequestsException); retry 1 of 3 in 500 ms'
-    ])
-  })
-
-  it('starts no query when cancelled while waiting to retry a throttled start', async () => {
-    const cancel = new AbortController()
-    athenaMock.on(StartQueryExecutionCommand).rejects(
-      new TooManyRequestsException({
-        message: 'Rate exceeded',
-        $metadata: { httpStatusCode: 400 }
-      })
-    )
-    const sleep = async (_ms: number, signal?: AbortSignal): Promise<void> => {
-      cancel.abort(new Error('Cancelled by SIGTERM'))
-      signal?.throwIfAborted()
-    }
-
-    await expect(
-      runQuery('SELECT 1', athenaPlan(), context({ signal: cancel.signal, sleep }))
-    ).rejects.toThrow('The Athena query was not started: Cancelled by SIGTERM')
-    expect(athenaMock.commandCalls(StartQueryExecutionCommand)).toHaveLength(1)
-    expect(athenaMock.commandCalls(StopQueryExecutionCommand)).toHaveLength(0)
   })
 
   it('stops a query still queued when query-timeout-minutes passes', async () => {

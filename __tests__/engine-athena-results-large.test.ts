@@ -87,14 +87,11 @@ describe('a result of 1,000,000 aggregate rows', () => {
       .on(GetTableMetadataCommand)
       .resolves({
         TableMetadata: {
-          Name: 'cloudtrail_logs',
+          Name: 'cloudtrail_report',
           Parameters: {
             'cloudtrail-athena-report.managed': 'true',
-            ...projectionProperties(
-              { bucket: 'trail-logs', prefix: '', organizationId: '' },
-              ['111122223333'],
-              ['eu-west-1', 'us-east-1']
-            )
+            'cloudtrail-athena-report.schema-version': '1',
+            ...projectionProperties({ bucket: 'trail-logs', prefix: '', organizationId: '' })
           }
         }
       })

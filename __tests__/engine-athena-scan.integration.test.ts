@@ -2,7 +2,12 @@ import { AthenaClient } from '@aws-sdk/client-athena'
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { recordingLog, type RecordingLog } from '../__fixtures__/log.js'
-import { startMoto, type AthenaResult, type Moto } from '../__fixtures__/moto.js'
+import {
+  ownTableProperties,
+  startMoto,
+  type AthenaResult,
+  type Moto
+} from '../__fixtures__/moto.js'
 import { athenaPlan } from '../__fixtures__/plan.js'
 import { AGGREGATE_COLUMNS, type AggregateRow } from '../src/engine/aggregate.js'
 import { scanWithAthena } from '../src/engine/athena/scan.js'
@@ -24,6 +29,9 @@ const ROW: AggregateRow = {
 }
 
 /** The aggregation's result as moto hands it out: the header, then one row with NULLs. */
+/** SHOW TBLPROPERTIES of the table `athenaPlan()` makes. */
+const TABLE = ownTableProperties(athenaPlan().layout)
+
 const RESULT: AthenaResult = [
   [...AGGREGATE_COLUMNS],
   [
@@ -86,29 +94,37 @@ async function resultReads(): Promise<string[]> {
 describe('the Athena engine against moto', () => {
   it('reads the result CSV from the S3 location the execution reports', async () => {
     await s3.send(new CreateBucketCommand({ Bucket: 'athena-results' }))
-    // The table lookup fails under moto (no GetTableMetadata): two DDL statements, then the query.
-    await moto.queueAthenaResults(REGION, [[], [], RESULT])
+    // moto has no GetTableMetadata: SHOW TBLPROPERTIES finds no table, CREATE, SHOW again, query.
+    await moto.queueAthenaResults(REGION, [[], [], TABLE, RESULT])
 
     const rows = await scan('s3://athena-results/cloudtrail/')
 
     expect(rows).toEqual([ROW])
-    const reads = await resultReads()
-    expect(reads).toHaveLength(1)
-    expect(reads[0]).toMatch(/^\/athena-results\/cloudtrail\/[0-9a-f-]+\.csv$/)
+    // The two SHOW TBLPROPERTIES answers are text, read with the API; the aggregation's CSV from S3.
+    expect(await resultReads()).toEqual([
+      'AmazonAthena.GetQueryResults',
+      'AmazonAthena.GetQueryResults',
+      expect.stringMatching(/^\/athena-results\/cloudtrail\/[0-9a-f-]+\.csv$/)
+    ])
   })
 
   it('reads the result with GetQueryResults when the execution reports no S3 location', async () => {
     // With no output-location, moto's execution has no result configuration at all, as under a
     // workgroup that manages query results.
-    await moto.queueAthenaResults(REGION, [[], [], RESULT])
+    await moto.queueAthenaResults(REGION, [[], [], TABLE, RESULT])
 
     const rows = await scan('')
 
     expect(rows).toEqual([ROW])
-    expect(await resultReads()).toEqual(['AmazonAthena.GetQueryResults'])
+    // Two reads of SHOW TBLPROPERTIES, then the aggregation's.
+    expect(await resultReads()).toEqual([
+      'AmazonAthena.GetQueryResults',
+      'AmazonAthena.GetQueryResults',
+      'AmazonAthena.GetQueryResults'
+    ])
     expect(log.infos).toContainEqual(
       expect.stringMatching(
-        /^Athena query [0-9a-f-]+ succeeded, 0 B scanned; result: managed by the workgroup, read with GetQueryResults$/
+        /^Athena query [0-9a-f-]+ succeeded, 0 B scanned; result: no result location reported, read with GetQueryResults$/
       )
     )
   })

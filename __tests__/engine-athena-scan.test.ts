@@ -9,7 +9,12 @@ import {
   type GetQueryResultsOutput,
   type QueryExecution
 } from '@aws-sdk/client-athena'
-import { GetObjectCommand, S3Client, type GetObjectCommandOutput } from '@aws-sdk/client-s3'
+import {
+  GetObjectCommand,
+  ListObjectsV2Command,
+  S3Client,
+  type GetObjectCommandOutput
+} from '@aws-sdk/client-s3'
 import { mockClient } from 'aws-sdk-client-mock'
 import { PassThrough, Readable } from 'node:stream'
 import { beforeEach, describe, expect, it } from 'vitest'
@@ -70,11 +75,8 @@ const ROWS: AggregateRow[] = [
 const COVERING_TABLE = {
   EXTERNAL: 'TRUE',
   'cloudtrail-athena-report.managed': 'true',
-  ...projectionProperties(
-    { bucket: 'trail-logs', prefix: '', organizationId: '' },
-    ['111122223333'],
-    ['eu-west-1', 'us-east-1']
-  )
+  'cloudtrail-athena-report.schema-version': '1',
+  ...projectionProperties({ bucket: 'trail-logs', prefix: '', organizationId: '' })
 }
 
 // The SDK's Node body is an http.IncomingMessage, a Readable; nothing else of it is used.
@@ -139,27 +141,27 @@ beforeEach(() => {
     .callsFake(({ QueryExecutionId }: { QueryExecutionId: string }) => succeeded(QueryExecutionId))
   athenaMock
     .on(GetTableMetadataCommand)
-    .resolves({ TableMetadata: { Name: 'cloudtrail_logs', Parameters: COVERING_TABLE } })
+    .resolves({ TableMetadata: { Name: 'cloudtrail_report', Parameters: COVERING_TABLE } })
   s3Mock.on(GetObjectCommand).callsFake(() => ({ Body: body(Readable.from([RESULT])) }))
 })
 
 describe('a cold run', () => {
   it('creates the table, runs the aggregation and streams its rows from the result CSV', async () => {
-    athenaMock.on(GetTableMetadataCommand).rejects(
-      new MetadataException({
-        message:
-          'Entity Not Found (Service: AmazonDataCatalog; Status Code: 400; Error Code: EntityNotFoundException)',
-        $metadata: { httpStatusCode: 400 }
-      })
-    )
+    athenaMock
+      .on(GetTableMetadataCommand)
+      .rejectsOnce(
+        new MetadataException({
+          message:
+            'Entity Not Found (Service: AmazonDataCatalog; Status Code: 400; Error Code: EntityNotFoundException)',
+          $metadata: { httpStatusCode: 400 }
+        })
+      )
+      .resolves({ TableMetadata: { Name: 'cloudtrail_report', Parameters: COVERING_TABLE } })
     const plan = athenaPlan()
 
     const result = await scan(plan)
 
-    expect(queriesRun()).toEqual([
-      createTableStatement(plan, { ifNotExists: false }),
-      aggregationQuery(plan)
-    ])
+    expect(queriesRun()).toEqual([createTableStatement(plan), aggregationQuery(plan)])
     expect(s3Mock.commandCalls(GetObjectCommand).map((call) => call.args[0].input)).toEqual([
       { Bucket: 'athena-results', Key: 'cloudtrail/q-2.csv' }
     ])
@@ -167,11 +169,98 @@ describe('a cold run', () => {
       rows: ROWS,
       queryExecutionId: 'q-2',
       dataScannedBytes: 1_048_576,
-      athenaRegion: 'eu-west-1'
+      athenaRegion: 'eu-west-1',
+      resultReused: false
     })
-    expect(log.groups).toEqual(['Athena table default.cloudtrail_logs', 'Athena aggregation query'])
+    expect(log.groups).toEqual([
+      'Athena table default.cloudtrail_report',
+      'Athena aggregation query'
+    ])
     expect(log.infos).toContain(
       'Athena query q-2 succeeded, 1.0 MiB scanned; result: s3://athena-results/cloudtrail/q-2.csv'
+    )
+  })
+})
+
+describe('an old window', () => {
+  it('counts the log files Athena skips because they are archived, with a bounded listing, and says so', async () => {
+    const folder = (region: string, day: string) =>
+      `AWSLogs/111122223333/CloudTrail/${region}/2024/03/${day}/`
+    const file = (region: string, day: string, name: string, StorageClass: string) => ({
+      Key: `${folder(region, day)}111122223333_CloudTrail_${region}_${name}.json.gz`,
+      StorageClass: StorageClass as 'STANDARD'
+    })
+    s3Mock
+      .on(ListObjectsV2Command)
+      .resolves({})
+      .on(ListObjectsV2Command, { Prefix: folder('eu-west-1', '10') })
+      .resolves({
+        Contents: [
+          file('eu-west-1', '10', 'a', 'GLACIER'),
+          file('eu-west-1', '10', 'b', 'DEEP_ARCHIVE'),
+          file('eu-west-1', '10', 'c', 'STANDARD_IA'),
+          file('eu-west-1', '10', 'd', 'GLACIER_IR'),
+          // A digest is no log file of the window.
+          { Key: `${folder('eu-west-1', '10')}sub/x.json.gz`, StorageClass: 'GLACIER' }
+        ]
+      })
+      .on(ListObjectsV2Command, { Prefix: folder('us-east-1', '11') })
+      .resolves({ Contents: [file('us-east-1', '11', 'e', 'INTELLIGENT_TIERING')] })
+
+    const result = await scan(athenaPlan({ checkArchived: true }))
+
+    expect(result.archived).toEqual({ files: 2, maybe: 1, complete: true })
+    // One listing per day folder: two regions, the day and the next.
+    expect(s3Mock.commandCalls(ListObjectsV2Command)).toHaveLength(4)
+    expect(log.warnings).toEqual([
+      '2 log files of the window are archived (S3 Glacier Flexible Retrieval, Deep Archive or an Intelligent-Tiering archive tier) and were not read: the counts leave out their events. Restore them to count them; 1 log file is in S3 Intelligent-Tiering, whose archive tiers Athena does not read either'
+    ])
+  })
+
+  it('goes on, saying the counts may be short, when the storage classes cannot be listed', async () => {
+    s3Mock.on(ListObjectsV2Command).rejects(
+      Object.assign(new Error('Access Denied'), {
+        name: 'AccessDenied',
+        $metadata: { httpStatusCode: 403 }
+      })
+    )
+
+    const result = await scan(athenaPlan({ checkArchived: true }))
+
+    expect(result.rows).toEqual(ROWS)
+    expect(result.archived).toEqual({
+      files: 0,
+      maybe: 0,
+      complete: false,
+      unchecked:
+        'S3 ListObjectsV2 failed: AccessDenied: Access Denied (checking the storage class of the log files in s3://trail-logs/AWSLogs/111122223333/CloudTrail/eu-west-1/2024/03/10/)'
+    })
+    expect(log.warnings).toEqual([
+      "The storage classes of the window's log files could not be checked (S3 ListObjectsV2 failed: AccessDenied: Access Denied (checking the storage class of the log files in s3://trail-logs/AWSLogs/111122223333/CloudTrail/eu-west-1/2024/03/10/)): archived files, which Athena skips, may be missing from the counts"
+    ])
+  })
+
+  it('asks Athena to reuse a recent identical result, and reports that it did', async () => {
+    athenaMock.on(GetQueryExecutionCommand).resolves({
+      QueryExecution: {
+        QueryExecutionId: 'q-1',
+        Status: { State: 'SUCCEEDED' },
+        ResultConfiguration: { OutputLocation: 's3://athena-results/cloudtrail/q-0.csv' },
+        Statistics: {
+          DataScannedInBytes: 0,
+          ResultReuseInformation: { ReusedPreviousResult: true }
+        }
+      }
+    })
+
+    const result = await scan(athenaPlan({ resultReuseMinutes: 1440 }))
+
+    expect(
+      athenaMock.commandCalls(StartQueryExecutionCommand)[0]?.args[0].input.ResultReuseConfiguration
+    ).toEqual({ ResultReuseByAgeConfiguration: { Enabled: true, MaxAgeInMinutes: 1440 } })
+    expect(result).toMatchObject({ dataScannedBytes: 0, resultReused: true, rows: ROWS })
+    expect(log.infos).toContain(
+      'Athena reused the result of an identical query run within the last 1440 minutes (result-reuse-minutes): nothing scanned'
     )
   })
 })
@@ -227,31 +316,35 @@ describe('a run that goes wrong', () => {
     )
     athenaMock
       .on(GetTableMetadataCommand)
-      .resolves({ TableMetadata: { Name: 'cloudtrail_logs', Parameters: foreign } })
+      .resolves({ TableMetadata: { Name: 'cloudtrail_report', Parameters: foreign } })
 
     await expect(scan()).rejects.toThrow(
-      "Table default.cloudtrail_logs exists but was not created by this action (it lacks the table property 'cloudtrail-athena-report.managed'), so it is left alone: choose another 'table', or drop it"
+      "Table default.cloudtrail_report exists but was not created by this action (it lacks the table property 'cloudtrail-athena-report.managed'), so it is left alone: choose another 'table', or drop it"
     )
     expect(queriesRun()).toEqual([])
   })
 
-  it('creates the table if needed and updates it, with a warning, when it cannot look it up', async () => {
+  it('reads the table with SHOW TBLPROPERTIES, with a warning, when it cannot look it up', async () => {
     athenaMock
       .on(GetTableMetadataCommand)
       .rejects(
         Object.assign(new SyntaxError('Unexpected token'), { $metadata: { httpStatusCode: 500 } })
       )
+    athenaMock.on(GetQueryResultsCommand, { QueryExecutionId: 'q-1' }).resolves({
+      ResultSet: {
+        Rows: Object.entries(COVERING_TABLE).map(([key, value]) => ({
+          Data: [{ VarCharValue: `${key}\t${value}` }]
+        }))
+      }
+    })
     const plan = athenaPlan()
 
     await scan(plan)
 
-    const queries = queriesRun()
-    expect(queries).toHaveLength(3)
-    expect(queries[0]).toBe(createTableStatement(plan, { ifNotExists: true }))
-    expect(
-      queries[1]?.startsWith('ALTER TABLE `default`.`cloudtrail_logs` SET TBLPROPERTIES (')
-    ).toBe(true)
-    expect(queries[2]).toBe(aggregationQuery(plan))
+    expect(queriesRun()).toEqual([
+      'SHOW TBLPROPERTIES `default`.`cloudtrail_report`',
+      aggregationQuery(plan)
+    ])
     expect(log.warnings).toHaveLength(1)
   })
 
@@ -466,26 +559,23 @@ describe('a workgroup that manages query results', () => {
     expect(s3Mock.commandCalls(GetObjectCommand)).toEqual([])
   })
 
-  it('retries a throttled page with the same token, and says so', async () => {
+  it('fails naming the call and the query when a page still fails after the SDK retried it', async () => {
     athenaMock
       .on(GetQueryResultsCommand)
       .resolvesOnce(page([HEADER_CELLS, cellsOf(ROWS[0]!)], 'token-2'))
-      // Athena models no ThrottlingException: the SDK raises the API's generic one by name.
       .rejectsOnce(
         Object.assign(new Error('Rate exceeded'), {
           name: 'ThrottlingException',
-          $metadata: { httpStatusCode: 400 }
+          $metadata: { httpStatusCode: 400, attempts: 6 }
         })
       )
-      .resolvesOnce(page([cellsOf(ROWS[1]!)]))
 
-    const result = await scan()
+    const result = scan()
 
-    expect(result.rows).toEqual(ROWS)
-    expect(pagesCalled().map((call) => call.NextToken)).toEqual([undefined, 'token-2', 'token-2'])
-    expect(log.warnings).toEqual([
-      'Athena GetQueryResults was throttled (ThrottlingException); retry 1 of 3 in 0 ms'
-    ])
+    await expect(result).rejects.toThrow(
+      'Athena GetQueryResults failed after 6 attempts: ThrottlingException: Rate exceeded (query q-1)'
+    )
+    expect(pagesCalled().map((call) => call.NextToken)).toEqual([undefined, 'token-2'])
   })
 
   it('asks for no further page once the run is cancelled, and says so', async () => {

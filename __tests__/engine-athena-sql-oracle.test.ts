@@ -288,7 +288,7 @@ beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'sql-oracle-'))
   duckdb = await AthenaOnDuckDB.open()
   for (const [layout, seed, table] of [
-    [SINGLE, SAMPLE.seed, 'cloudtrail_logs'],
+    [SINGLE, SAMPLE.seed, 'cloudtrail_report'],
     [ORGANIZATION, 7, 'organization_trail']
   ] as const) {
     const logsDir = join(root, table)

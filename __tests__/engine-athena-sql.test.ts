@@ -8,7 +8,8 @@ import {
   literal,
   locationTemplate,
   QUERY_MAX_BYTES,
-  setTablePropertiesStatement
+  setTablePropertiesStatement,
+  showTablePropertiesStatement
 } from '../src/engine/athena/sql.js'
 
 /** The CloudTrail columns, as the Athena documentation lists them. */
@@ -116,29 +117,28 @@ const SELECT_RECORDS = `WITH records AS (
       ELSE ''
     END AS flag,
     eventid
-  FROM "default"."cloudtrail_logs" AS logs`
+  FROM "default"."cloudtrail_report" AS logs`
 
 const KEYS =
   'account, region, eventsource, eventname, eventdate, errorcode, identitytype, principal, flag'
 
 describe('the table', () => {
-  it('is created with partition projection over accounts, regions and days', () => {
+  it('is created if not there yet, marked, versioned, with account and region projected from the query (injected)', () => {
     const plan = athenaPlan({
       layout: { bucket: 'trail-logs', prefix: 'trails/main', organizationId: 'o-a1b2c3d4e5' }
     })
-    expect(createTableStatement(plan, { ifNotExists: false })).toBe(
-      `CREATE EXTERNAL TABLE \`default\`.\`cloudtrail_logs\` (
+    expect(createTableStatement(plan)).toBe(
+      `CREATE EXTERNAL TABLE IF NOT EXISTS \`default\`.\`cloudtrail_report\` (
 ${COLUMNS}
 )
 ${TABLE_FORMAT}
 LOCATION 's3://trail-logs/trails/main/AWSLogs/o-a1b2c3d4e5/'
 TBLPROPERTIES (
   'cloudtrail-athena-report.managed' = 'true',
+  'cloudtrail-athena-report.schema-version' = '1',
   'projection.enabled' = 'true',
-  'projection.account.type' = 'enum',
-  'projection.account.values' = '111122223333',
-  'projection.region.type' = 'enum',
-  'projection.region.values' = 'eu-west-1,us-east-1',
+  'projection.account.type' = 'injected',
+  'projection.region.type' = 'injected',
   'projection.timestamp.type' = 'date',
   'projection.timestamp.format' = 'yyyy/MM/dd',
   'projection.timestamp.range' = '2013/11/01,NOW',
@@ -149,17 +149,24 @@ TBLPROPERTIES (
     )
   })
 
-  it('is created without projection, only marked as managed, for manual partitioning', () => {
+  it('is created without projection, only marked and versioned, for manual partitioning', () => {
     const plan = athenaPlan({ partitioning: 'manual' })
-    expect(createTableStatement(plan, { ifNotExists: true })).toBe(
-      `CREATE EXTERNAL TABLE IF NOT EXISTS \`default\`.\`cloudtrail_logs\` (
+    expect(createTableStatement(plan)).toBe(
+      `CREATE EXTERNAL TABLE IF NOT EXISTS \`default\`.\`cloudtrail_report\` (
 ${COLUMNS}
 )
 ${TABLE_FORMAT}
 LOCATION 's3://trail-logs/AWSLogs/'
 TBLPROPERTIES (
-  'cloudtrail-athena-report.managed' = 'true'
+  'cloudtrail-athena-report.managed' = 'true',
+  'cloudtrail-athena-report.schema-version' = '1'
 )`
+    )
+  })
+
+  it('has its properties read with SHOW TBLPROPERTIES', () => {
+    expect(showTablePropertiesStatement(athenaPlan().table)).toBe(
+      'SHOW TBLPROPERTIES `default`.`cloudtrail_report`'
     )
   })
 
@@ -190,7 +197,7 @@ describe('manual partitions', () => {
       layout: { bucket: 'trail-logs', prefix: 'ct', organizationId: 'o-a1b2c3d4e5' }
     })
     expect(addPartitionsStatements(plan)).toEqual([
-      `ALTER TABLE \`default\`.\`cloudtrail_logs\` ADD IF NOT EXISTS
+      `ALTER TABLE \`default\`.\`cloudtrail_report\` ADD IF NOT EXISTS
   PARTITION (account = '111122223333', region = 'eu-west-1', \`timestamp\` = '2024/03/10') LOCATION 's3://trail-logs/ct/AWSLogs/o-a1b2c3d4e5/111122223333/CloudTrail/eu-west-1/2024/03/10/'
   PARTITION (account = '111122223333', region = 'eu-west-1', \`timestamp\` = '2024/03/11') LOCATION 's3://trail-logs/ct/AWSLogs/o-a1b2c3d4e5/111122223333/CloudTrail/eu-west-1/2024/03/11/'
   PARTITION (account = '111122223333', region = 'us-east-1', \`timestamp\` = '2024/03/10') LOCATION 's3://trail-logs/ct/AWSLogs/o-a1b2c3d4e5/111122223333/CloudTrail/us-east-1/2024/03/10/'
@@ -208,7 +215,7 @@ describe('manual partitions', () => {
       window: { start: '2024-01-01', end: '2024-03-31' }
     })
     const statements = addPartitionsStatements(plan)
-    const head = 'ALTER TABLE `default`.`cloudtrail_logs` ADD IF NOT EXISTS'
+    const head = 'ALTER TABLE `default`.`cloudtrail_report` ADD IF NOT EXISTS'
     const partitions = statements.flatMap((statement) => statement.split('\n').slice(1))
 
     expect(partitions).toHaveLength(10 * 30 * 92)
@@ -277,16 +284,13 @@ ORDER BY events DESC, ${KEYS}`)
 describe('a cold run', () => {
   it('creates the projected table, then runs the aggregation', () => {
     const plan = athenaPlan()
-    expect(coldRunStatements(plan)).toEqual([
-      createTableStatement(plan, { ifNotExists: false }),
-      aggregationQuery(plan)
-    ])
+    expect(coldRunStatements(plan)).toEqual([createTableStatement(plan), aggregationQuery(plan)])
   })
 
   it('with manual partitioning, adds the partitions between the two', () => {
     const plan = athenaPlan({ partitioning: 'manual' })
     expect(coldRunStatements(plan)).toEqual([
-      createTableStatement(plan, { ifNotExists: false }),
+      createTableStatement(plan),
       ...addPartitionsStatements(plan),
       aggregationQuery(plan)
     ])

@@ -1,4 +1,4 @@
-import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
+import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3'
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -9,6 +9,8 @@ import {
   type FaultProxyOptions
 } from '../__fixtures__/fault-proxy.js'
 import { localPlan, scanDir, type LocalScan } from '../__fixtures__/local-scan.js'
+import { recordingLog, type RecordingLog } from '../__fixtures__/log.js'
+import { createAwsClients } from '../src/run/aws.js'
 import { startMoto, type Moto } from '../__fixtures__/moto.js'
 import { generateSampleBucket } from '../scripts/generator/bucket.js'
 import type { LocalEngineSettings } from '../src/engine/local/scan.js'
@@ -30,23 +32,18 @@ let baseline: LocalScan
 let proxy: FaultProxy | undefined
 
 /**
- * A client made as `createAwsClients` makes it (standard retry, 6 attempts), but at `endpoint`;
- * or with the SDK's retries cut down, to see what the engine does once the SDK gives up.
+ * The S3 client as `createAwsClients` makes it (the SDK retries throttling, 5xx and resets, each
+ * retry logged to `log`), but at `endpoint`; without jitter unless `wait`.
  */
-function s3Client(
-  endpoint: string,
-  retry: { maxAttempts: number; retryMode: 'adaptive' | 'standard' } = {
-    maxAttempts: 6,
-    retryMode: 'standard'
-  }
-): S3Client {
-  return new S3Client({
+function s3Client(endpoint: string, log: RecordingLog, wait = false): S3Client {
+  return createAwsClients({
+    log,
+    customEndpoint: true,
     endpoint,
     region: 'us-east-1',
-    forcePathStyle: true,
-    ...retry,
-    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' }
-  })
+    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    ...(wait ? {} : { random: () => 0 })
+  }).s3
 }
 
 /**
@@ -66,8 +63,6 @@ function plan(overrides: Partial<LocalEngineSettings> = {}): LocalEngineSettings
 }
 
 interface Through {
-  /** The S3 client's retries; the production client's by default. */
-  readonly sdk?: Parameters<typeof s3Client>[1]
   /** Real retry waits with jitter, as in a run; none by default. */
   readonly wait?: boolean
   readonly plan?: LocalEngineSettings
@@ -78,10 +73,12 @@ async function scanThrough(
   options: Through = {}
 ): Promise<LocalScan> {
   proxy = await startFaultProxy({ target: moto.endpoint, seed: 0, rate: 0, ...faults })
-  const s3 = s3Client(proxy.endpoint, options.sdk)
+  const log = recordingLog()
+  const s3 = s3Client(proxy.endpoint, log, options.wait === true)
   try {
     return await scanDir(options.plan ?? plan(), {
       s3,
+      log,
       ...(options.wait === true ? {} : NO_WAIT)
     })
   } finally {
@@ -114,7 +111,7 @@ beforeAll(async () => {
     filesPerDay: 24,
     recordsPerFile: 30
   })
-  const direct = s3Client(moto.endpoint)
+  const direct = s3Client(moto.endpoint, recordingLog())
   await direct.send(new CreateBucketCommand({ Bucket: BUCKET }))
   const entries = await readdir(root, { recursive: true, withFileTypes: true })
   keys = []
@@ -211,22 +208,23 @@ describe('local engine reading S3 through faults', () => {
 
   it.each([
     ['internal-error', 'failed with HTTP 500 (InternalError)'],
-    ['slow-down', 'failed with HTTP 503 (SlowDown)'],
-    ['throttling', 'was throttled (Throttling)'],
+    ['slow-down', 'was throttled (HTTP 503, SlowDown)'],
+    ['throttling', 'was throttled (HTTP 429, Throttling)'],
     ['reset-before-headers', 'lost its connection (ECONNRESET: socket hang up)']
-  ] as const)('tries again a request the SDK gave up on after %s', async (fault, reason) => {
-    const faulted = await scanThrough(
-      { schedule: (_, nth) => (nth === 0 ? fault : undefined) },
-      { sdk: { maxAttempts: 1, retryMode: 'standard' } }
-    )
-    expect(faulted.rows).toEqual(baseline.rows)
-    expect([...faulted.log.warnings].sort()).toEqual(
-      [
-        ...folderUrls().map((url) => `Listing ${url} ${reason}; retry 1 of 3 in 0 ms`),
-        ...logKeys().map((key) => `Reading s3://${BUCKET}/${key} ${reason}; retry 1 of 3 in 0 ms`)
-      ].sort()
-    )
-  })
+  ] as const)(
+    'leaves %s to the SDK, which sends the request again once, logged: one retry layer',
+    async (fault, reason) => {
+      const faulted = await scanThrough({ schedule: (_, nth) => (nth === 0 ? fault : undefined) })
+      expect(faulted.rows).toEqual(baseline.rows)
+      expect([...faulted.log.warnings].sort()).toEqual(
+        [
+          ...folderUrls().map(() => `S3 ListObjectsV2 ${reason}; retry 1 of 5 in 0 ms`),
+          ...logKeys().map(() => `S3 GetObject ${reason}; retry 1 of 5 in 0 ms`)
+        ].sort()
+      )
+      expect(proxy?.counts().requests).toBe(2 * (folderUrls().length + logKeys().length))
+    }
+  )
 
   it.each(['fail', 'skip'] as const)(
     'with on-bad-file %s, fails naming the object when every try breaks off, after 4 tries',

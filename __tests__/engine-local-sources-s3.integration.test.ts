@@ -1,7 +1,13 @@
-import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
+import {
+  CreateBucketCommand,
+  DeleteObjectCommand,
+  PutObjectCommand,
+  S3Client
+} from '@aws-sdk/client-s3'
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { localPlan, scanDir } from '../__fixtures__/local-scan.js'
 import { recordingLog } from '../__fixtures__/log.js'
@@ -78,6 +84,41 @@ describe('local engine reading the bucket', () => {
     expect(fromBucket.rows.length).toBeGreaterThan(0)
     expect(fromBucket.rows).toEqual(fromDirectory.rows)
     expect(fromBucket.scan.filesRead).toBe(fromDirectory.scan.filesRead)
+  })
+
+  it('skips archived log files without failing, counts them, and says the counts leave them out', async () => {
+    const folder = `${LAYOUT.prefix}/AWSLogs/${LAYOUT.organizationId}/111122223333/CloudTrail/us-east-1/2026/11/01/`
+    const keys = ['GLACIER', 'DEEP_ARCHIVE'].map((storageClass) => ({
+      key: `${folder}111122223333_CloudTrail_us-east-1_20261101T2355Z_${storageClass}.json.gz`,
+      storageClass: storageClass as 'GLACIER' | 'DEEP_ARCHIVE'
+    }))
+    const baseline = await scanDir(plan(), { s3 })
+    for (const { key, storageClass } of keys) {
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: BUCKET,
+          Key: key,
+          Body: gzipSync('{"Records":[{"eventID":"archived","eventTime":"2026-11-01T23:50:00Z"}]}'),
+          StorageClass: storageClass
+        })
+      )
+    }
+    try {
+      const archived = await scanDir(plan(), { s3 })
+
+      expect(archived.rows).toEqual(baseline.rows)
+      expect(archived.scan.filesRead).toBe(baseline.scan.filesRead)
+      expect(archived.scan.archived).toEqual({ files: 2, maybe: 0, complete: true })
+      expect(archived.log.warnings).toEqual([
+        '2 log files of the window are archived (S3 Glacier Flexible Retrieval, Deep Archive or an Intelligent-Tiering archive tier) and were not read: the counts leave out their events. Restore them to count them'
+      ])
+      expect(baseline.scan.archived).toEqual({ files: 0, maybe: 0, complete: true })
+      expect(baseline.log.warnings).toEqual([])
+    } finally {
+      for (const { key } of keys) {
+        await s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: key }))
+      }
+    }
   })
 
   it('lists a day folder page by page', async () => {

@@ -32,7 +32,7 @@ describe('parseInputs', () => {
       dayBoundary: 'event-time',
       dedupe: true,
       database: 'default',
-      table: 'cloudtrail_logs',
+      table: 'cloudtrail_report',
       catalog: 'AwsDataCatalog',
       workgroup: 'primary',
       outputLocation: '',
@@ -46,7 +46,10 @@ describe('parseInputs', () => {
       queryTimeoutMinutes: 30,
       onBadFile: 'fail',
       permissions: undefined,
-      failOnPermissions: ''
+      failOnPermissions: '',
+      // Yesterday's window has not been over for a day yet: no reuse, and no archive check.
+      resultReuseMinutes: 0,
+      checkArchived: false
     })
   })
 
@@ -73,6 +76,29 @@ describe('parseInputs', () => {
     expect(inputs.dedupe).toBe(false)
     expect(inputs.retentionDays).toBe(7)
     expect(inputs.artifactName).toBe('report-111122223333_444455556666-2026-10-30..2026-11-02')
+  })
+
+  it('reuses Athena results up to result-reuse-minutes only for windows over for a day', () => {
+    // NOW is 2026-11-23 08:30 UTC: the 21st ended at midnight on the 22nd, more than a day ago.
+    expect(parse({ date: '2026-11-21' }).resultReuseMinutes).toBe(1440)
+    expect(parse({ date: '2026-11-21', 'result-reuse-minutes': '10080' }).resultReuseMinutes).toBe(
+      10080
+    )
+    expect(parse({ date: '2026-11-21', 'result-reuse-minutes': '0' }).resultReuseMinutes).toBe(0)
+    // The 22nd ended 8.5 hours ago: late deliveries may still come, so never reused.
+    expect(parse({ date: '2026-11-22' }).resultReuseMinutes).toBe(0)
+    expect(parse({ date: '2026-11-20..2026-11-22' }).resultReuseMinutes).toBe(0)
+  })
+
+  it("refuses a result-reuse-minutes beyond Athena's 7 days, even for a recent window", () => {
+    expect(() => parse({ 'result-reuse-minutes': '10081' })).toThrow(
+      `Input 'result-reuse-minutes' must be a whole number from 0 to 10080; got "10081"`
+    )
+  })
+
+  it('asks for the archive check on windows that began three weeks ago or more', () => {
+    expect(parse({ date: '2026-11-02' }).checkArchived).toBe(true)
+    expect(parse({ date: '2026-11-03' }).checkArchived).toBe(false)
   })
 
   it('reads fail-on flags, event names and service:event names', () => {
@@ -192,7 +218,7 @@ describe('parseInputs', () => {
 /** Values that would change the meaning of SQL, an S3 key or a URL if they got through. */
 const HOSTILE = [
   "x' OR '1'='1",
-  'x"; DROP TABLE cloudtrail_logs; --',
+  'x"; DROP TABLE cloudtrail_report; --',
   'x\nSELECT 1',
   'x`y`',
   "x'",

@@ -47,7 +47,7 @@ const REACHES_SQL: [Input, string][] = [
   [Input.OutputLocation, 's3://results/x/']
 ]
 
-const baseline = shape(inputsWith(Input.Table, 'cloudtrail_logs'))
+const baseline = shape(inputsWith(Input.Table, 'cloudtrail_report'))
 
 describe('no input value changes the shape of the SQL', () => {
   for (const [input, valid] of REACHES_SQL) {

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { flagTable } from '../__fixtures__/flag-docs.js'
 import { builtinRuleTable } from '../__fixtures__/rule-docs.js'
@@ -27,5 +29,81 @@ describe('README', () => {
   it('lists every built-in rule with its title, level and tags, most severe first', async () => {
     const { rules } = await loadRules({ builtin: true, paths: '', workspace: '.' })
     expect(readme).toContain(unpadded(builtinRuleTable(rules)))
+  })
+})
+
+/** The IAM action each AWS SDK command the code sends needs. A new command must be added here. */
+const COMMAND_ACTIONS: Readonly<Record<string, string>> = {
+  StartQueryExecutionCommand: 'athena:StartQueryExecution',
+  GetQueryExecutionCommand: 'athena:GetQueryExecution',
+  GetQueryResultsCommand: 'athena:GetQueryResults',
+  StopQueryExecutionCommand: 'athena:StopQueryExecution',
+  GetTableMetadataCommand: 'athena:GetTableMetadata',
+  GetObjectCommand: 's3:GetObject',
+  ListObjectsV2Command: 's3:ListBucket',
+  DescribeRegionsCommand: 'ec2:DescribeRegions'
+}
+
+/**
+ * What Athena does with the caller's permissions for the statements the code sends, keyed by the
+ * text that marks each statement in sql.ts: the Glue catalog, the trail's objects, the results.
+ * https://docs.aws.amazon.com/athena/latest/ug/managed-policies.html
+ */
+const STATEMENT_ACTIONS: Readonly<Record<string, readonly string[]>> = {
+  // Every query: the database and table, the logs, and writing the result (encrypted with KMS
+  // when the workgroup says so, SSE-KMS or CSE-KMS, and decrypted to be read).
+  'SELECT ': [
+    'glue:GetDatabase',
+    'glue:GetTable',
+    's3:GetObject',
+    's3:ListBucket',
+    's3:GetBucketLocation',
+    's3:PutObject',
+    's3:AbortMultipartUpload',
+    's3:ListMultipartUploadParts',
+    'kms:Decrypt',
+    'kms:GenerateDataKey'
+  ],
+  'CREATE EXTERNAL TABLE IF NOT EXISTS': ['glue:CreateTable'],
+  'SET TBLPROPERTIES': ['glue:UpdateTable'],
+  'SHOW TBLPROPERTIES': ['glue:GetTable'],
+  // Manual partitioning: partitions added, then listed by each query.
+  'ADD IF NOT EXISTS': ['glue:BatchCreatePartition', 'glue:GetPartitions']
+}
+
+/** Every file under src/, as text. */
+function sources(): string[] {
+  const root = fileURLToPath(new URL('../src/', import.meta.url))
+  return readdirSync(root, { recursive: true, encoding: 'utf8' })
+    .filter((path) => path.endsWith('.ts'))
+    .map((path) => readFileSync(join(root, path), 'utf8'))
+}
+
+/** Every action of the JSON policy under "## IAM policy". */
+function readmePolicyActions(): string[] {
+  const text = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+  const section = text.slice(text.indexOf('## IAM policy'))
+  const json = /```json\n([\s\S]*?)\n```/.exec(section)?.[1] ?? '{}'
+  const policy = JSON.parse(json) as { Statement: { Action: string | string[] }[] }
+  return policy.Statement.flatMap((statement) => [statement.Action].flat())
+}
+
+describe("README's IAM policy", () => {
+  it('lists exactly the actions of the calls the code makes and of the statements it sends', () => {
+    const code = sources()
+    const commands = new Set(
+      code.flatMap((text) => [...text.matchAll(/new (\w+Command)\(/g)].map((m) => m[1] ?? ''))
+    )
+    const unmapped = [...commands].filter((command) => COMMAND_ACTIONS[command] === undefined)
+    expect(unmapped).toEqual([])
+    const sql = readFileSync(new URL('../src/engine/athena/sql.ts', import.meta.url), 'utf8')
+    const needed = new Set([
+      ...[...commands].map((command) => COMMAND_ACTIONS[command] ?? ''),
+      ...Object.entries(STATEMENT_ACTIONS)
+        .filter(([marker]) => sql.includes(marker))
+        .flatMap(([, actions]) => actions)
+    ])
+
+    expect([...new Set(readmePolicyActions())].sort()).toEqual([...needed].sort())
   })
 })

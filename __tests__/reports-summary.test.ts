@@ -183,6 +183,60 @@ xychart-beta
     )
   })
 
+  it('says at the top, and in the headline, how many log files were archived and not read', async () => {
+    const summary = renderSummary(
+      { ...RUN, archived: { files: 12, maybe: 0, complete: true } },
+      await reportsOf([]),
+      SUMMARY_LIMIT_BYTES
+    )
+    expect(summary).toContain('## CloudTrail activity, 2026-11-22..2026-11-23\n\n|  |  |')
+    expect(summary).toContain('| Archived log files, not read | 12 (see above) |')
+    expect(summary).toContain(
+      '\n> [!WARNING]\n> Incomplete: 12 log files of the window are archived (S3 Glacier Flexible Retrieval, Deep Archive or an Intelligent-Tiering archive tier) and were not read: the counts leave out their events. Restore them to count them.\n'
+    )
+  })
+
+  it('says the counts may be short when the storage classes could not be checked', async () => {
+    const summary = renderSummary(
+      {
+        ...RUN,
+        archived: {
+          files: 0,
+          maybe: 0,
+          complete: false,
+          unchecked: 'S3 ListObjectsV2 failed: AccessDenied: Access Denied'
+        }
+      },
+      await reportsOf([]),
+      SUMMARY_LIMIT_BYTES
+    )
+    expect(summary).toContain('| Archived log files | not checked (see above) |')
+    expect(summary).toContain(
+      "\n> [!WARNING]\n> Maybe incomplete: The storage classes of the window's log files could not be checked (S3 ListObjectsV2 failed: AccessDenied: Access Denied): archived files, which Athena skips, may be missing from the counts.\n"
+    )
+  })
+
+  it('says nothing of archives when no file was archived', async () => {
+    const summary = renderSummary(
+      { ...RUN, archived: { files: 0, maybe: 0, complete: true } },
+      await reportsOf([]),
+      SUMMARY_LIMIT_BYTES
+    )
+    expect(summary).not.toContain('rchived')
+    expect(summary).not.toContain('[!WARNING]')
+  })
+
+  it('says when Athena reused an earlier result instead of scanning', async () => {
+    const summary = renderSummary(
+      { ...RUN, dataScannedBytes: 0, resultReused: true },
+      await reportsOf([]),
+      SUMMARY_LIMIT_BYTES
+    )
+    expect(summary).toContain(
+      '| Data scanned | 0 B: Athena reused the result of an identical earlier query (result-reuse-minutes) |'
+    )
+  })
+
   it('stays under the size limit, saying how many rows it left out', async () => {
     const many = Array.from({ length: 3000 }, (_, i) =>
       row({

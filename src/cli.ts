@@ -112,9 +112,10 @@ async function main(argv: string[]): Promise<number> {
       }
     }
     for (const name of ['SIGINT', 'SIGTERM'] as const) process.on(name, onSignal)
+    const aws = awsClientsOnDemand(process.env)
     const report = await makeReport(inputs, {
       log: stderrLog,
-      aws: awsClientsOnDemand(process.env),
+      aws: () => aws(stderrLog),
       reportDir: resolve(values.out),
       workspace: process.cwd(),
       signal: cancel.signal

@@ -21,7 +21,8 @@ export interface ActionEnvironment {
   readonly runUrl: string | undefined
   /** The pull request of a `pull_request` event, without the token (that is an input). */
   readonly pullRequest: Omit<PullRequestTarget, 'token'> | undefined
-  readonly aws: () => AwsClients
+  /** The AWS clients, made on first use; each retry they make is logged to `log`. */
+  readonly aws: (log: Log) => AwsClients
   readonly signal: AbortSignal
 }
 
@@ -39,7 +40,7 @@ export async function run(environment: ActionEnvironment): Promise<void> {
     if (inputs.githubToken !== '') core.setSecret(inputs.githubToken)
     const report = await makeReport(inputs, {
       log: actionLog,
-      aws: environment.aws,
+      aws: () => environment.aws(actionLog),
       reportDir: join(environment.runnerTemp, 'cloudtrail-report'),
       workspace: environment.workspace,
       signal: environment.signal

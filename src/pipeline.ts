@@ -41,7 +41,11 @@ export interface Report {
 /** inputs → plan → engine → aggregate → reports → files. */
 export async function makeReport(inputs: Inputs, context: ReportContext): Promise<Report> {
   const allowList = await readAllowList(inputs, context)
-  const regions = await resolveRegions(inputs, { ec2: () => context.aws().ec2, log: context.log })
+  const regions = await resolveRegions(inputs, {
+    ec2: () => context.aws().ec2,
+    s3: () => context.aws().s3,
+    log: context.log
+  })
   const plan = makePlan(inputs, regions)
   context.log.info(
     `Reading ${plan.accounts.length} account(s), ${plan.regions.length} region(s), day folders ${plan.folderDays.join(', ')}`
@@ -76,6 +80,8 @@ export async function makeReport(inputs: Inputs, context: ReportContext): Promis
     athenaRegion: scan.athenaRegion,
     filesRead: scan.filesRead,
     skippedFiles: scan.skippedFiles,
+    archived: scan.archived,
+    resultReused: scan.resultReused,
     failOn: inputs.failOn.length > 0 ? evaluateFailOn(inputs.failOn, reports.calls) : undefined
   }
   const markdown = renderSummary(run, reports, SUMMARY_LIMIT_BYTES)

@@ -1,4 +1,5 @@
 import type { Aggregate } from './aggregate.js'
+import type { ArchivedFiles } from './archived.js'
 
 /** A log file the local engine could not read, with why. */
 export interface SkippedFile {
@@ -15,4 +16,8 @@ export interface Scan {
   readonly athenaRegion?: string
   readonly filesRead?: number
   readonly skippedFiles?: readonly SkippedFile[]
+  /** Log files of the window in archive storage, not read: the counts leave them out. */
+  readonly archived?: ArchivedFiles
+  /** Athena answered with the result of an identical earlier query (result reuse). */
+  readonly resultReused?: boolean
 }

@@ -2,7 +2,9 @@ import { FLAG_NAMES } from '../rules/flags.js'
 import * as rule from './validation.js'
 import { InputError } from './validation.js'
 import {
+  endedDaysAgo,
   isCalendarDate,
+  startedDaysAgo,
   windowDays,
   windowLabel,
   yesterday,
@@ -37,7 +39,8 @@ export enum Input {
   QueryTimeoutMinutes = 'query-timeout-minutes',
   OnBadFile = 'on-bad-file',
   Permissions = 'permissions',
-  FailOnPermissions = 'fail-on-permissions'
+  FailOnPermissions = 'fail-on-permissions',
+  ResultReuseMinutes = 'result-reuse-minutes'
 }
 
 /** Each input's value when it is not given; `action.yml` declares the same defaults. */
@@ -53,7 +56,7 @@ export const DEFAULTS: Readonly<Record<Input, string>> = {
   [Input.DayBoundary]: 'event-time',
   [Input.Dedupe]: 'true',
   [Input.Database]: 'default',
-  [Input.Table]: 'cloudtrail_logs',
+  [Input.Table]: 'cloudtrail_report',
   [Input.Catalog]: 'AwsDataCatalog',
   [Input.Workgroup]: 'primary',
   [Input.OutputLocation]: '',
@@ -67,7 +70,8 @@ export const DEFAULTS: Readonly<Record<Input, string>> = {
   [Input.QueryTimeoutMinutes]: '30',
   [Input.OnBadFile]: 'fail',
   [Input.Permissions]: '',
-  [Input.FailOnPermissions]: ''
+  [Input.FailOnPermissions]: '',
+  [Input.ResultReuseMinutes]: '1440'
 }
 
 export type Engine = 'athena' | 'local'
@@ -108,7 +112,28 @@ export interface Inputs {
   readonly permissions: PrincipalSelection | undefined
   /** An IAM policy document's path, relative to the workspace; `''` when not set. */
   readonly failOnPermissions: string
+  /**
+   * How old an identical earlier Athena query's result may be, in minutes, to be reused instead
+   * of scanning again; 0 when off, or when the window ended less than a day ago (its logs may
+   * still be arriving, so an earlier answer may be short).
+   */
+  readonly resultReuseMinutes: number
+  /**
+   * Whether the Athena engine checks the window's log files for archive storage classes, which
+   * Athena skips without a word: for windows that began three weeks or more ago, when lifecycle
+   * rules may have moved their files. The local engine always meets them, file by file.
+   */
+  readonly checkArchived: boolean
 }
+
+/**
+ * The longest age Athena accepts for a reused result: 7 days.
+ * https://docs.aws.amazon.com/athena/latest/APIReference/API_ResultReuseByAgeConfiguration.html
+ */
+export const MAX_RESULT_REUSE_MINUTES = 10_080
+
+/** Windows that began this many days ago or more have their storage classes checked (Athena). */
+export const ARCHIVE_CHECK_AFTER_DAYS = 21
 
 /** The longest window accepted: a quarter, which keeps a mistaken range from scanning years. */
 export const MAX_WINDOW_DAYS = 93
@@ -148,6 +173,12 @@ export function parseInputs(read: (input: Input) => string, now: Date): Inputs {
       "needs 'permissions' to select the principals it checks, such as 'all'"
     )
   }
+  const resultReuseMinutes = rule.wholeNumber(
+    Input.ResultReuseMinutes,
+    value(Input.ResultReuseMinutes),
+    0,
+    MAX_RESULT_REUSE_MINUTES
+  )
 
   return {
     bucket,
@@ -189,7 +220,9 @@ export function parseInputs(read: (input: Input) => string, now: Date): Inputs {
     ),
     onBadFile: rule.oneOf(Input.OnBadFile, value(Input.OnBadFile), ['fail', 'skip'] as const),
     permissions,
-    failOnPermissions
+    failOnPermissions,
+    resultReuseMinutes: endedDaysAgo(window, now, 1) ? resultReuseMinutes : 0,
+    checkArchived: startedDaysAgo(window, now, ARCHIVE_CHECK_AFTER_DAYS)
   }
 }
 

@@ -45,3 +45,17 @@ export function folderDays(window: Window, boundary: DayBoundary): string[] {
 export function windowLabel(window: Window): string {
   return window.start === window.end ? window.start : `${window.start}..${window.end}`
 }
+
+/**
+ * Whether the window ended (its last day's midnight, UTC) at least `days` days before `now`. A
+ * window that ended a day ago has all its logs delivered (CloudTrail delivers within about 15
+ * minutes, and late deliveries within hours), so an earlier answer about it is still right.
+ */
+export function endedDaysAgo(window: Window, now: Date, days: number): boolean {
+  return Date.parse(`${addDays(window.end, 1)}T00:00:00Z`) + days * DAY_MS <= now.getTime()
+}
+
+/** Whether the window's first day began at least `days` days before `now`. */
+export function startedDaysAgo(window: Window, now: Date, days: number): boolean {
+  return Date.parse(`${window.start}T00:00:00Z`) + days * DAY_MS <= now.getTime()
+}

@@ -28,6 +28,10 @@ export interface AthenaSettings extends Scope {
   readonly workgroup: string
   readonly outputLocation: string
   readonly queryTimeoutMs: number
+  /** Minutes an identical earlier result may be old to be reused; 0: never. */
+  readonly resultReuseMinutes: number
+  /** Whether to list the window's files for archive storage classes, which Athena skips. */
+  readonly checkArchived: boolean
 }
 
 /** Where the local engine finds the log files: a directory laid out like the bucket, or the bucket. */
@@ -63,7 +67,9 @@ export function athenaSettings(inputs: Inputs, regions: readonly string[]): Athe
     partitioning: inputs.partitioning,
     workgroup: inputs.workgroup,
     outputLocation: inputs.outputLocation,
-    queryTimeoutMs: inputs.queryTimeoutMinutes * 60_000
+    queryTimeoutMs: inputs.queryTimeoutMinutes * 60_000,
+    resultReuseMinutes: inputs.resultReuseMinutes,
+    checkArchived: inputs.checkArchived
   }
 }
 

@@ -1,21 +1,24 @@
 import { DescribeRegionsCommand, type EC2Client } from '@aws-sdk/client-ec2'
+import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3'
 import { readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Inputs } from '../inputs/inputs.js'
 import { REGION } from '../inputs/validation.js'
 import type { Log } from '../run/log.js'
-import { logsRootKey } from './layout.js'
+import { awsCall } from '../run/sdk-retry.js'
+import { logsRootKey, s3Url, type Layout } from './layout.js'
 
 /**
- * The regions enabled for the account, sorted. `AllRegions: false` already leaves out the opt-in
- * regions the account has not enabled; they are filtered again because emulators list them all.
+ * Every region of the partition, sorted. `AllRegions: true`, because the answer is for the
+ * caller's account (often a security or log-archive account): opt-in regions enabled only in the
+ * member accounts whose logs are read would be missing from its enabled list.
  * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeRegions.html
  */
 export async function describeRegions(ec2: EC2Client): Promise<string[]> {
-  const { Regions = [] } = await ec2.send(new DescribeRegionsCommand({ AllRegions: false }))
-  const regions = Regions.filter((region) => region.OptInStatus !== 'not-opted-in')
-    .map((region) => region.RegionName ?? '')
-    .sort()
+  const { Regions = [] } = await awsCall('EC2 DescribeRegions', () =>
+    ec2.send(new DescribeRegionsCommand({ AllRegions: true }))
+  )
+  const regions = Regions.map((region) => region.RegionName ?? '').sort()
   // The names reach SQL and S3 keys, so they pass the same rule as the 'regions' input.
   const odd = regions.find((region) => !REGION.test(region))
   if (odd !== undefined) {
@@ -30,19 +33,82 @@ export async function describeRegions(ec2: EC2Client): Promise<string[]> {
 }
 
 /**
- * The regions to read: the input's, else the folders of `logs-dir` (no need to ask EC2 about
- * local files), else EC2 DescribeRegions. Every run resolves its regions here, once.
+ * The region folders of the accounts in the bucket: one delimiter listing of
+ * `…/ACCOUNT/CloudTrail/` per account, which returns the folder names only, however many logs
+ * they hold.
+ */
+export async function bucketRegionFolders(
+  s3: S3Client,
+  layout: Layout,
+  accounts: readonly string[]
+): Promise<Set<string>> {
+  const folders = new Set<string>()
+  for (const account of accounts) {
+    const prefix = `${logsRootKey(layout)}${account}/CloudTrail/`
+    let ContinuationToken: string | undefined
+    do {
+      const page = await awsCall(
+        'S3 ListObjectsV2',
+        () =>
+          s3.send(
+            new ListObjectsV2Command({
+              Bucket: layout.bucket,
+              Prefix: prefix,
+              Delimiter: '/',
+              ContinuationToken
+            })
+          ),
+        { also: ` (listing the region folders of ${s3Url(layout.bucket, prefix)})` }
+      )
+      for (const { Prefix = '' } of page.CommonPrefixes ?? []) {
+        folders.add(Prefix.slice(prefix.length).replace(/\/$/, ''))
+      }
+      ContinuationToken = page.IsTruncated === true ? page.NextContinuationToken : undefined
+    } while (ContinuationToken !== undefined)
+  }
+  return folders
+}
+
+/**
+ * The regions to read: the input's; else the folders of `logs-dir` (no need to ask AWS about
+ * local files); else the regions of the partition (EC2) whose folders exist in the bucket for the
+ * requested accounts, so that no region with logs is left out and no empty one is read. Every
+ * run resolves its regions here, once, and says which it uses and why.
  */
 export async function resolveRegions(
   inputs: Inputs,
-  context: { readonly ec2: () => EC2Client; readonly log: Log }
+  context: { readonly ec2: () => EC2Client; readonly s3: () => S3Client; readonly log: Log }
 ): Promise<readonly string[]> {
-  if (inputs.regions !== undefined) return inputs.regions
-  if (inputs.engine === 'local' && inputs.logsDir !== '') {
-    return discoverLocalRegions(inputs.logsDir, inputs)
+  if (inputs.regions !== undefined) {
+    context.log.info(`Regions from the 'regions' input: ${inputs.regions.join(', ')}`)
+    return inputs.regions
   }
-  const regions = await describeRegions(context.ec2())
-  context.log.info(`Regions from EC2 DescribeRegions: ${regions.join(', ')}`)
+  if (inputs.engine === 'local' && inputs.logsDir !== '') {
+    const regions = await discoverLocalRegions(inputs.logsDir, inputs)
+    context.log.info(`Regions with folders in ${inputs.logsDir}: ${regions.join(', ')}`)
+    return regions
+  }
+  const partition = await describeRegions(context.ec2())
+  const layout = {
+    bucket: inputs.bucket,
+    prefix: inputs.prefix,
+    organizationId: inputs.organizationId
+  }
+  const folders = await bucketRegionFolders(context.s3(), layout, inputs.accounts)
+  const regions = partition.filter((region) => folders.has(region))
+  const where = `${s3Url(layout.bucket, logsRootKey(layout))}{${inputs.accounts.join(',')}}/CloudTrail/`
+  if (regions.length === 0) {
+    throw new Error(
+      `No region folders under ${where}: check 'bucket', 'prefix', 'organization-id' and 'account', or set 'regions'`
+    )
+  }
+  const unknown = [...folders].filter((folder) => !partition.includes(folder)).sort()
+  context.log.info(
+    `Regions with log folders under ${where}: ${regions.join(', ')} (${regions.length} of the ${partition.length} regions of the partition, from EC2 DescribeRegions)` +
+      (unknown.length === 0
+        ? ''
+        : `; folders that are not regions of the partition, not read: ${unknown.join(', ')}`)
+  )
   return regions
 }
 

@@ -6,6 +6,7 @@ import { escapeText, table } from './markdown.js'
 import type { PrincipalActivity, Reports } from './index.js'
 import { byCountThenKey, type Counted } from './tally.js'
 import type { SkippedFile } from '../engine/scan.js'
+import { archivedNotice, type ArchivedFiles } from '../engine/archived.js'
 import { windowLabel, type DayBoundary, type Window } from '../inputs/window.js'
 import { permissionsSection } from './permissions/summary.js'
 
@@ -25,6 +26,10 @@ export interface RunInfo {
   /** Local engine only. */
   readonly filesRead?: number
   readonly skippedFiles?: readonly SkippedFile[]
+  /** Log files of the window in archive storage, not read (both engines). */
+  readonly archived?: ArchivedFiles
+  /** Athena answered with the result of an identical earlier query. */
+  readonly resultReused?: boolean
   /** Given when `fail-on` is set. */
   readonly failOn?: FailOnResult
   readonly artifactUrl?: string
@@ -55,6 +60,7 @@ function render(run: RunInfo, reports: Reports, rows: number): string {
   const sections = [
     `## CloudTrail activity, ${windowLabel(run.window)}\n`,
     headline(run, reports),
+    archivedSection(run.archived),
     failOnSection(run.failOn),
     section(
       '🚩 Flagged activity',
@@ -104,7 +110,9 @@ function headline(run: RunInfo, reports: Reports): string {
   if (run.dataScannedBytes !== undefined) {
     rows.push([
       'Data scanned',
-      `${formatBytes(run.dataScannedBytes)} (about $${queryCostUsd(run.dataScannedBytes).toFixed(6)} at $5/TB, 10 MB minimum)`
+      run.resultReused === true
+        ? `${formatBytes(run.dataScannedBytes)}: Athena reused the result of an identical earlier query (result-reuse-minutes)`
+        : `${formatBytes(run.dataScannedBytes)} (about $${queryCostUsd(run.dataScannedBytes).toFixed(6)} at $5/TB, 10 MB minimum)`
     ])
   }
   if (run.queryExecutionId !== undefined) {
@@ -117,6 +125,18 @@ function headline(run: RunInfo, reports: Reports): string {
     ])
   }
   if (run.filesRead !== undefined) rows.push(['Log files read', formatCount(run.filesRead)])
+  if (run.archived?.unchecked !== undefined) {
+    rows.push(['Archived log files', 'not checked (see above)'])
+  } else if (run.archived !== undefined && (run.archived.files > 0 || run.archived.maybe > 0)) {
+    const maybe =
+      run.archived.maybe > 0
+        ? `, and ${formatCount(run.archived.maybe)} in Intelligent-Tiering that may be`
+        : ''
+    rows.push([
+      'Archived log files, not read',
+      `${formatCount(run.archived.files)}${maybe} (see above)`
+    ])
+  }
   if (run.skippedFiles !== undefined && run.skippedFiles.length > 0) {
     rows.push(['Log files skipped', `${formatCount(run.skippedFiles.length)} (listed below)`])
   }
@@ -128,6 +148,14 @@ function headline(run: RunInfo, reports: Reports): string {
 
 function consoleUrl(region: string, queryExecutionId: string): string {
   return `https://${region}.console.aws.amazon.com/athena/home?region=${region}#/query-editor/history/${encodeURIComponent(queryExecutionId)}`
+}
+
+/** Archived files make every count short: said at the top, where no one reads past it. */
+function archivedSection(archived: ArchivedFiles | undefined): string {
+  const notice = archivedNotice(archived)
+  if (notice === undefined) return ''
+  const label = archived?.unchecked === undefined ? 'Incomplete' : 'Maybe incomplete'
+  return `> [!WARNING]\n> ${label}: ${escapeText(notice)}.\n`
 }
 
 function failOnSection(result: FailOnResult | undefined): string {

@@ -8,7 +8,8 @@ import {
 } from '@aws-sdk/client-athena'
 import { randomUUID } from 'node:crypto'
 import type { AthenaSettings } from '../../plan/plan.js'
-import { sleep as realSleep, withRetry } from '../../run/retry.js'
+import { sleep as realSleep } from '../../run/retry.js'
+import { awsCall, callFailure } from '../../run/sdk-retry.js'
 
 /** The run's context (its signal stops the running query) and the Athena client. */
 export interface QueryContext extends RunContext {
@@ -20,11 +21,24 @@ export interface CompletedQuery {
   readonly id: string
   /**
    * Where Athena wrote the result CSV: the execution's own location, which a workgroup may set or
-   * enforce. `undefined` when the workgroup manages query results: they are read with
-   * GetQueryResults then.
+   * enforce. `undefined` when only GetQueryResults can read the result; `readWith` says why.
    */
   readonly outputLocation: string | undefined
+  /** Why the result is read with GetQueryResults, when it is. */
+  readonly readWith?: string
   readonly dataScannedBytes: number
+  /** Athena answered with the result of an earlier identical query (result reuse): 0 bytes scanned. */
+  readonly reusedPreviousResult: boolean
+}
+
+/** How one query is run, beyond the plan. */
+export interface QueryOptions {
+  /**
+   * Minutes an earlier identical query's result may be old and still be reused instead of
+   * scanning again; 0 or absent: never. Only for SELECT statements.
+   * https://docs.aws.amazon.com/athena/latest/ug/reusing-query-results.html
+   */
+  readonly reuseMinutes?: number
 }
 
 /** Polling starts fast (DDL takes about a second) and slows down for long scans. */
@@ -43,7 +57,8 @@ const ERROR_CATEGORIES: Readonly<Record<number, string>> = { 1: 'system', 2: 'us
 export async function runQuery(
   sql: string,
   plan: AthenaSettings,
-  context: QueryContext
+  context: QueryContext,
+  options: QueryOptions = {}
 ): Promise<CompletedQuery> {
   const timeout = AbortSignal.timeout(plan.queryTimeoutMs)
   const signal = AbortSignal.any([context.signal, timeout])
@@ -54,14 +69,19 @@ export async function runQuery(
 
   for (let attempt = 1; ; attempt++) {
     if (signal.aborted) throw new Error(`The Athena query was not started: ${why()}`)
-    const id = await startQuery(sql, plan, context, signal, why)
+    const id = await startQuery(sql, plan, context, options)
     const execution = await waitForQuery(id, context, signal, why)
     const state = execution.Status?.State
     if (state === 'SUCCEEDED') {
+      const readWith = apiOnlyReason(execution)
       return {
         id,
-        outputLocation: outputLocationOf(execution),
-        dataScannedBytes: execution.Statistics?.DataScannedInBytes ?? 0
+        outputLocation:
+          readWith === undefined ? execution.ResultConfiguration?.OutputLocation : undefined,
+        ...(readWith === undefined ? {} : { readWith }),
+        dataScannedBytes: execution.Statistics?.DataScannedInBytes ?? 0,
+        reusedPreviousResult:
+          execution.Statistics?.ResultReuseInformation?.ReusedPreviousResult === true
       }
     }
     if (execution.Status?.AthenaError?.Retryable === true && attempt === 1) {
@@ -73,53 +93,62 @@ export async function runQuery(
 }
 
 /**
- * The location the query really wrote to. A workgroup that enforces its configuration overrides
- * the output-location we sent, and GetQueryExecution reports the one used.
+ * Why the result can only be read with GetQueryResults, or `undefined` when the CSV at the
+ * execution's output location can be read from S3. That location is the one really used: a
+ * workgroup that enforces its configuration overrides the output-location we sent.
  * https://docs.aws.amazon.com/athena/latest/ug/workgroups-settings-override.html
- * Managed query results live in storage Athena owns, which only GetQueryResults reads, whatever
- * location the execution may show.
- * https://docs.aws.amazon.com/athena/latest/ug/managed-results.html
  */
-function outputLocationOf(execution: QueryExecution): string | undefined {
-  if (execution.ManagedQueryResultsConfiguration?.Enabled === true) return undefined
+function apiOnlyReason(execution: QueryExecution): string | undefined {
+  // Managed query results live in storage Athena owns, whatever location the execution shows.
+  // https://docs.aws.amazon.com/athena/latest/ug/managed-results.html
+  if (execution.ManagedQueryResultsConfiguration?.Enabled === true) {
+    return 'managed by the workgroup'
+  }
+  // A CSE_KMS result is encrypted on the client side, by Athena: the object in S3 is ciphertext,
+  // which GetQueryResults decrypts (with kms:Decrypt on the key).
+  // https://docs.aws.amazon.com/athena/latest/ug/encrypting-query-results-stored-in-s3.html
+  const encryption = execution.ResultConfiguration?.EncryptionConfiguration?.EncryptionOption
+  if (encryption === 'CSE_KMS') return 'encrypted client-side (CSE_KMS)'
   const location = execution.ResultConfiguration?.OutputLocation
-  return location === '' ? undefined : location
+  if (location === undefined || location === '') return 'no result location reported'
+  return undefined
 }
 
 async function startQuery(
   sql: string,
   plan: AthenaSettings,
   context: QueryContext,
-  signal: AbortSignal,
-  why: () => string
+  options: QueryOptions
 ): Promise<string> {
-  // The same token on a retried call starts no second query: Athena answers with the first one.
-  // https://docs.aws.amazon.com/athena/latest/APIReference/API_StartQueryExecution.html
-  const command = new StartQueryExecutionCommand({
-    QueryString: sql,
-    ClientRequestToken: randomUUID(),
-    QueryExecutionContext: { Catalog: plan.table.catalog, Database: plan.table.database },
-    WorkGroup: plan.workgroup,
-    // A workgroup that manages its query results refuses any OutputLocation, even an empty one.
-    ResultConfiguration:
-      plan.outputLocation === '' ? undefined : { OutputLocation: plan.outputLocation }
-  })
-  const started = await withRetry(
-    'Athena StartQueryExecution',
-    () => context.athena.send(command),
-    {
-      ...context,
-      signal
-    }
-  ).catch((error: unknown) => {
-    // Cancelled while waiting to retry: Athena refused every try (throttled or a server error),
-    // so there is no query id to stop.
-    if (signal.aborted) throw new Error(`The Athena query was not started: ${why()}`)
-    const message = withoutFinalStop(messageOf(error))
-    throw new Error(`Athena could not start the query: ${message}${hintFor(message)}`, {
-      cause: error
-    })
-  })
+  const reuseMinutes = options.reuseMinutes ?? 0
+  // The same token on a request the SDK sends again starts no second query: Athena answers with
+  // the first one. https://docs.aws.amazon.com/athena/latest/APIReference/API_StartQueryExecution.html
+  // No abort signal: a start cut off in flight may have started a query whose id we would never
+  // learn, so it could not be stopped. A cancelled run stops the query once it has its id.
+  let started
+  try {
+    started = await context.athena.send(
+      new StartQueryExecutionCommand({
+        QueryString: sql,
+        ClientRequestToken: randomUUID(),
+        QueryExecutionContext: { Catalog: plan.table.catalog, Database: plan.table.database },
+        WorkGroup: plan.workgroup,
+        // A workgroup that manages its query results refuses any OutputLocation, even an empty one.
+        ResultConfiguration:
+          plan.outputLocation === '' ? undefined : { OutputLocation: plan.outputLocation },
+        ...(reuseMinutes > 0
+          ? {
+              ResultReuseConfiguration: {
+                ResultReuseByAgeConfiguration: { Enabled: true, MaxAgeInMinutes: reuseMinutes }
+              }
+            }
+          : {})
+      })
+    )
+  } catch (error) {
+    const message = withoutFinalStop(callFailure('Athena StartQueryExecution', error))
+    throw new Error(`${message}${hintFor(message)}`, { cause: error })
+  }
   const id = started.QueryExecutionId
   if (id === undefined) throw new Error('Athena StartQueryExecution returned no QueryExecutionId')
   const region = await context.athena.config.region()
@@ -141,10 +170,13 @@ async function waitForQuery(
     for (let ms = FIRST_POLL_MS; ; ms = Math.min(Math.round(ms * POLL_GROWTH), MAX_POLL_MS)) {
       await wait(ms, signal)
       signal.throwIfAborted()
-      const { QueryExecution: execution } = await withRetry(
+      const { QueryExecution: execution } = await awsCall(
         'Athena GetQueryExecution',
-        () => context.athena.send(new GetQueryExecutionCommand({ QueryExecutionId: id })),
-        { ...context, signal }
+        () =>
+          context.athena.send(new GetQueryExecutionCommand({ QueryExecutionId: id }), {
+            abortSignal: signal
+          }),
+        { signal, also: ` (query ${id})` }
       )
       const state = execution?.Status?.State
       context.log.debug(`Athena query ${id}: ${state}`)
@@ -158,12 +190,8 @@ async function waitForQuery(
 
 async function stopQuery(id: string, why: string, context: QueryContext): Promise<Error> {
   try {
-    await withRetry(
-      'Athena StopQueryExecution',
-      () => context.athena.send(new StopQueryExecutionCommand({ QueryExecutionId: id })),
-      // Not the run's signal, which has aborted: a throttled stop still deserves its retries.
-      { log: context.log, sleep: context.sleep, random: context.random }
-    )
+    // Not the run's signal, which has aborted: a throttled stop still gets the SDK's retries.
+    await context.athena.send(new StopQueryExecutionCommand({ QueryExecutionId: id }))
   } catch (error) {
     return new Error(
       `Athena query ${id} had to be stopped (${why}) but StopQueryExecution failed: ${messageOf(error)}; stop it in the Athena console`

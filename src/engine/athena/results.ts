@@ -4,7 +4,7 @@ import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3'
 import { parse } from 'csv-parse'
 import { Readable } from 'node:stream'
 import { aggregateRow, AGGREGATE_COLUMNS, type Aggregate, type AggregateRow } from '../aggregate.js'
-import { withRetry } from '../../run/retry.js'
+import { awsCall } from '../../run/sdk-retry.js'
 import type { CompletedQuery } from './query.js'
 
 export interface ResultContext extends RunContext {
@@ -99,10 +99,10 @@ async function* pagedRows(queryId: string, context: ResultContext): Aggregate {
       MaxResults: PAGE_ROWS,
       NextToken: token
     })
-    const page = await withRetry(
+    const page = await awsCall(
       'Athena GetQueryResults',
       () => context.athena.send(command, { abortSignal: context.signal }),
-      context
+      { signal: context.signal, also: ` (query ${queryId})` }
     )
     for (const { Data = [] } of page.ResultSet?.Rows ?? []) {
       row++
@@ -142,4 +142,34 @@ function toRow(cells: readonly string[], where: () => string): AggregateRow {
     throw new Error(`${where()}: events is ${JSON.stringify(events)}, not a whole number`)
   }
   return aggregateRow(cells, Number(events))
+}
+
+/**
+ * Every row of a small result as its cells, read with GetQueryResults: the way to read the
+ * answer of a DDL statement such as SHOW TBLPROPERTIES, which Athena writes as text, not CSV.
+ * DDL results have no header row.
+ */
+export async function resultCells(
+  queryId: string,
+  context: Pick<ResultContext, 'athena' | 'signal'>
+): Promise<string[][]> {
+  const rows: string[][] = []
+  let token: string | undefined
+  do {
+    const command = new GetQueryResultsCommand({
+      QueryExecutionId: queryId,
+      MaxResults: PAGE_ROWS,
+      NextToken: token
+    })
+    const page = await awsCall(
+      'Athena GetQueryResults',
+      () => context.athena.send(command, { abortSignal: context.signal }),
+      { signal: context.signal, also: ` (query ${queryId})` }
+    )
+    for (const { Data = [] } of page.ResultSet?.Rows ?? []) {
+      rows.push(Data.map((datum) => datum.VarCharValue ?? ''))
+    }
+    token = page.NextToken === '' ? undefined : page.NextToken
+  } while (token !== undefined)
+  return rows
 }

@@ -8,6 +8,7 @@ import { formatBytes } from '../../format.js'
 import type { AthenaSettings } from '../../plan/plan.js'
 import type { Scan } from '../scan.js'
 import { aggregationQuery } from './sql.js'
+import { checkArchivedFiles } from './archived.js'
 
 export interface AthenaScanContext extends RunContext {
   readonly athena: AthenaClient
@@ -24,10 +25,18 @@ export async function scanWithAthena(
 ): Promise<Scan> {
   const { database, table } = plan.table
   await context.log.group(`Athena table ${database}.${table}`, () => ensureTable(plan, context))
+  const archived = plan.checkArchived ? await checkArchivedFiles(plan, context) : undefined
   const query = await context.log.group('Athena aggregation query', async () => {
-    const completed = await runQuery(aggregationQuery(plan), plan, context)
+    const completed = await runQuery(aggregationQuery(plan), plan, context, {
+      reuseMinutes: plan.resultReuseMinutes
+    })
+    if (completed.reusedPreviousResult) {
+      context.log.info(
+        `Athena reused the result of an identical query run within the last ${plan.resultReuseMinutes} minutes (result-reuse-minutes): nothing scanned`
+      )
+    }
     context.log.info(
-      `Athena query ${completed.id} succeeded, ${formatBytes(completed.dataScannedBytes)} scanned; result: ${completed.outputLocation ?? 'managed by the workgroup, read with GetQueryResults'}`
+      `Athena query ${completed.id} succeeded, ${formatBytes(completed.dataScannedBytes)} scanned; result: ${completed.outputLocation ?? `${completed.readWith ?? 'not in S3'}, read with GetQueryResults`}`
     )
     return completed
   })
@@ -35,6 +44,8 @@ export async function scanWithAthena(
     rows: resultRows(query, context),
     queryExecutionId: query.id,
     dataScannedBytes: query.dataScannedBytes,
-    athenaRegion: await context.athena.config.region()
+    athenaRegion: await context.athena.config.region(),
+    resultReused: query.reusedPreviousResult,
+    ...(archived === undefined ? {} : { archived })
   }
 }

@@ -19,6 +19,15 @@ export const QUERY_MAX_BYTES = 262_144
 export const MANAGED_PROPERTY = 'cloudtrail-athena-report.managed'
 
 /**
+ * The version of the table's columns and partitioning, set on every table this action creates.
+ * Change it whenever `COLUMNS` or the partition columns change: a run then refuses a table made by
+ * another version (whose columns the query may not find) instead of failing halfway or, worse,
+ * reading a field as NULL.
+ */
+export const SCHEMA_VERSION_PROPERTY = 'cloudtrail-athena-report.schema-version'
+export const SCHEMA_VERSION = '1'
+
+/**
  * The first day a date projection may produce. CloudTrail started in November 2013, so no trail
  * has an older folder; a fixed start keeps the table valid for any window without DDL.
  */
@@ -196,20 +205,20 @@ export function locationTemplate(layout: Layout): string {
 }
 
 /**
- * The table properties that make partition projection read the given accounts and regions.
- * https://docs.aws.amazon.com/athena/latest/ug/partition-projection-setting-up.html
+ * The table properties of partition projection. `account` and `region` are `injected`: Athena
+ * takes their values from the query's WHERE clause (`aggregationQuery` always gives them, as IN
+ * lists of literals), so the properties name no account or region. A run for a new account or
+ * region needs no DDL, and runs started together (a matrix over accounts) never write the table
+ * with different values, where the last write would win and the other run's values, absent from
+ * an enum, would read as zero rows without an error.
+ * https://docs.aws.amazon.com/athena/latest/ug/partition-projection-dynamic-id-partitioning.html
+ * https://docs.aws.amazon.com/athena/latest/ug/partition-projection-supported-types.html
  */
-export function projectionProperties(
-  layout: Layout,
-  accounts: readonly string[],
-  regions: readonly string[]
-): Record<string, string> {
+export function projectionProperties(layout: Layout): Record<string, string> {
   return {
     'projection.enabled': 'true',
-    'projection.account.type': 'enum',
-    'projection.account.values': accounts.join(','),
-    'projection.region.type': 'enum',
-    'projection.region.values': regions.join(','),
+    'projection.account.type': 'injected',
+    'projection.region.type': 'injected',
     'projection.timestamp.type': 'date',
     'projection.timestamp.format': 'yyyy/MM/dd',
     'projection.timestamp.range': `${PROJECTION_START},NOW`,
@@ -223,18 +232,16 @@ export function projectionProperties(
  * The table over the trail's logs, partitioned like its folders. With projection, Athena computes
  * the partitions from the table properties; with manual partitioning they are added one by one.
  */
-export function createTableStatement(
-  plan: AthenaSettings,
-  options: { ifNotExists: boolean }
-): string {
+export function createTableStatement(plan: AthenaSettings): string {
   const tableProperties = {
     [MANAGED_PROPERTY]: 'true',
-    ...(plan.partitioning === 'projection'
-      ? projectionProperties(plan.layout, plan.accounts, plan.regions)
-      : {})
+    [SCHEMA_VERSION_PROPERTY]: SCHEMA_VERSION,
+    ...(plan.partitioning === 'projection' ? projectionProperties(plan.layout) : {})
   }
+  // Always IF NOT EXISTS: runs started together all find the table absent, and all but the first
+  // CREATE would fail. The caller reads the table again afterwards to check it is one of ours.
   return [
-    `CREATE EXTERNAL TABLE ${options.ifNotExists ? 'IF NOT EXISTS ' : ''}${ddlName(plan.table)} (`,
+    `CREATE EXTERNAL TABLE IF NOT EXISTS ${ddlName(plan.table)} (`,
     COLUMNS,
     ')',
     'PARTITIONED BY (account STRING, region STRING, `timestamp` STRING)',
@@ -244,6 +251,14 @@ export function createTableStatement(
     `LOCATION ${literal(s3Url(plan.layout.bucket, logsRootKey(plan.layout)))}`,
     `TBLPROPERTIES ${properties(tableProperties)}`
   ].join('\n')
+}
+
+/**
+ * The table's properties as a query: the way to read them that needs only `glue:GetTable`, when
+ * `athena:GetTableMetadata` is not allowed. https://docs.aws.amazon.com/athena/latest/ug/show-tblproperties.html
+ */
+export function showTablePropertiesStatement(table: TableRef): string {
+  return `SHOW TBLPROPERTIES ${ddlName(table)}`
 }
 
 export function setTablePropertiesStatement(
@@ -338,7 +353,7 @@ export function aggregationQuery(plan: AthenaSettings): string {
  */
 export function coldRunStatements(plan: AthenaSettings): string[] {
   return [
-    createTableStatement(plan, { ifNotExists: false }),
+    createTableStatement(plan),
     ...(plan.partitioning === 'manual' ? addPartitionsStatements(plan) : []),
     aggregationQuery(plan)
   ]

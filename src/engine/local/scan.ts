@@ -11,7 +11,14 @@ import type { Scan, SkippedFile } from '../scan.js'
 import { EventIdSet } from './dedupe.js'
 import type { FileAggregate } from './parse.js'
 import { Progress } from './progress.js'
-import { bucketSource, directorySource, type LogFile, type LogSource } from './sources.js'
+import {
+  ArchivedObject,
+  bucketSource,
+  directorySource,
+  type LogFile,
+  type LogSource
+} from './sources.js'
+import { archivedNotice } from '../archived.js'
 import { ParseError, ParserPool } from './workers.js'
 
 /** Where the files are read from: a directory, or the bucket with the client that reads it. */
@@ -61,12 +68,25 @@ export async function scanLocally(plan: LocalEngineSettings, context: RunContext
   )
   const skippedFiles: SkippedFile[] = []
   let filesRead = 0
+  let archivedFiles = 0
 
   const readOne = async (file: LogFile): Promise<void> => {
+    if (file.archived !== undefined) {
+      archivedFiles++
+      log.debug(`Not read, archived (${file.archived}): ${file.path}`)
+      progress.fileDone()
+      return
+    }
     let bytes: Uint8Array | undefined
     try {
       bytes = await file.fetch?.(signal)
     } catch (error) {
+      if (error instanceof ArchivedObject) {
+        archivedFiles++
+        log.debug(`Not read: ${error.message}`)
+        progress.fileDone()
+        return
+      }
       throw new Error(`Cannot read the log file ${file.path}: ${(error as Error).message}`, {
         cause: error
       })
@@ -95,9 +115,14 @@ export async function scanLocally(plan: LocalEngineSettings, context: RunContext
     await pool.close()
   }
   log.info(summary)
+  const archived =
+    'bucket' in plan.logs ? { files: archivedFiles, maybe: 0, complete: true } : undefined
+  const notice = archivedNotice(archived)
+  if (notice !== undefined) log.warning(notice)
   return {
     rows: aggregate.rows(),
     filesRead,
+    ...(archived === undefined ? {} : { archived }),
     ...(plan.onBadFile === 'skip'
       ? { skippedFiles: skippedFiles.sort((a, b) => (a.path < b.path ? -1 : 1)) }
       : {})

@@ -2,9 +2,11 @@ import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { s3Url } from '../../plan/layout.js'
+import { ARCHIVED_STORAGE_CLASSES } from '../archived.js'
 import type { RunContext } from '../../run/context.js'
 import { formatCount } from '../../format.js'
 import { withRetry } from '../../run/retry.js'
+import { awsCall, callFailure } from '../../run/sdk-retry.js'
 
 /** One log file of a day folder, not read yet. */
 export interface LogFile {
@@ -13,6 +15,8 @@ export interface LogFile {
   readonly gzipped: boolean
   /** Its bytes; absent for a local file, which a parser thread reads itself. */
   readonly fetch?: (signal: AbortSignal) => Promise<Uint8Array>
+  /** Its archive storage class, when it must be restored before it can be read: not fetched. */
+  readonly archived?: string
 }
 
 /** Where log files come from: the files of one day folder, given its key. */
@@ -56,7 +60,6 @@ export function directorySource(root: string): LogSource {
   }
 }
 
-/** How the bucket is read. */
 /** How the bucket is read: the run's log (each retry is said) and, for tests, its page size. */
 export interface BucketReadOptions extends Omit<RunContext, 'signal'> {
   /** Keys per `ListObjectsV2` page. */
@@ -67,29 +70,20 @@ export interface BucketReadOptions extends Omit<RunContext, 'signal'> {
  * The bucket itself: one `ListObjectsV2` prefix per day folder, a page of up to `pageSize` keys
  * at a time, objects streamed in.
  *
- * The SDK retries a request that fails before its response is handed over (HTTP 5xx, throttling,
- * a connection reset), a bounded number of times. It cannot retry an object whose body breaks off
- * while it is being read, after `send` has returned: that object is fetched again, whole, here, and
- * so is any request the SDK gave up on for a transient reason (its retry quota runs dry when many
- * requests fail at once). An object reaches the parser only once all its bytes are in, so no
- * attempt's partial data is ever counted.
+ * The SDK retries a request that fails before its response is handed over (throttling, HTTP 5xx,
+ * a connection reset). It cannot retry an object whose body breaks off while it is being read,
+ * after `send` has returned: that object is fetched again, whole, here. An object reaches the
+ * parser only once all its bytes are in, so no attempt's partial data is ever counted.
  */
 export function bucketSource(s3: S3Client, bucket: string, options: BucketReadOptions): LogSource {
   const pageSize = options.pageSize ?? 1000
-  const retry = (signal: AbortSignal) => ({
-    log: options.log,
-    sleep: options.sleep,
-    random: options.random,
-    signal,
-    retryable: transientReadFailure
-  })
   return {
     concurrency: 32,
     async *list(folderKey, signal) {
       let ContinuationToken: string | undefined
       do {
-        const page = await withRetry(
-          `Listing ${s3Url(bucket, folderKey)}`,
+        const page = await awsCall(
+          'S3 ListObjectsV2',
           () =>
             s3.send(
               new ListObjectsV2Command({
@@ -100,31 +94,47 @@ export function bucketSource(s3: S3Client, bucket: string, options: BucketReadOp
               }),
               { abortSignal: signal }
             ),
-          retry(signal)
-        ).catch((error: unknown) => {
-          throw new Error(`Cannot list ${s3Url(bucket, folderKey)}: ${(error as Error).message}`, {
-            cause: error
-          })
-        })
+          { signal, also: ` (listing ${s3Url(bucket, folderKey)})` }
+        )
         for (const object of page.Contents ?? []) {
           const key = object.Key ?? ''
           const kind = logFileKind(key.slice(folderKey.length))
           if (kind === undefined) continue
           const path = s3Url(bucket, key)
+          if (
+            object.StorageClass !== undefined &&
+            ARCHIVED_STORAGE_CLASSES.has(object.StorageClass)
+          ) {
+            yield { path, gzipped: kind.gzipped, archived: object.StorageClass }
+            continue
+          }
           yield {
             path,
             gzipped: kind.gzipped,
             fetch: (fetchSignal) =>
-              withRetry(
-                `Reading ${path}`,
-                () => getObject(s3, bucket, key, fetchSignal),
-                retry(fetchSignal)
-              )
+              withRetry(`Reading ${path}`, () => getObject(s3, bucket, key, fetchSignal), {
+                log: options.log,
+                sleep: options.sleep,
+                random: options.random,
+                signal: fetchSignal,
+                retryable: (error) => (error instanceof CutBody ? error.message : undefined)
+              })
           }
         }
         ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined
       } while (ContinuationToken !== undefined)
     }
+  }
+}
+
+/**
+ * An object S3 will not hand over until it is restored: one in an Intelligent-Tiering archive tier
+ * (which the listing does not show), or archived after it was listed.
+ */
+export class ArchivedObject extends Error {
+  constructor(path: string, cause: unknown) {
+    super(`${path} is archived: ${(cause as Error).message}`, { cause })
+    this.name = 'ArchivedObject'
   }
 }
 
@@ -135,23 +145,6 @@ class CutBody extends Error {
     super(`was cut off after ${formatCount(received)}${of} bytes (${errorText(cause)})`, { cause })
     this.name = 'CutBody'
   }
-}
-
-/**
- * Node.js's codes for a connection that failed, which the SDK leaves on the errors it gives up
- * with: https://nodejs.org/api/errors.html#common-system-errors
- */
-const CONNECTION_ERRORS = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT'])
-
-/** Why a failed read is worth doing again, beyond what `withRetry` retries by itself. */
-function transientReadFailure(error: unknown): string | undefined {
-  if (error instanceof CutBody) return error.message
-  if (!(error instanceof Error)) return undefined
-  const { code } = error as NodeJS.ErrnoException
-  if ((code !== undefined && CONNECTION_ERRORS.has(code)) || error.name === 'TimeoutError') {
-    return `lost its connection (${errorText(error)})`
-  }
-  return undefined
 }
 
 /** `ECONNRESET: aborted`: Node.js's message alone does not say what went wrong. */
@@ -169,9 +162,19 @@ async function getObject(
   key: string,
   signal: AbortSignal
 ): Promise<Uint8Array> {
-  const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), {
-    abortSignal: signal
-  })
+  let object
+  try {
+    object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), {
+      abortSignal: signal
+    })
+  } catch (error) {
+    if (signal.aborted) throw error
+    // S3's answer for an object in an archive storage class or tier.
+    if ((error as Error).name === 'InvalidObjectState') {
+      throw new ArchivedObject(s3Url(bucket, key), error)
+    }
+    throw new Error(callFailure('S3 GetObject', error), { cause: error })
+  }
   // In Node.js the SDK's body is a Readable, which iterates over Buffers.
   const body = object.Body as AsyncIterable<Uint8Array> | undefined
   if (body === undefined) return new Uint8Array(0)
