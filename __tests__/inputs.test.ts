@@ -117,6 +117,11 @@ describe('parseInputs', () => {
     expect(inputs.failOnPermissions).toBe('.github/allowed-actions.json')
   })
 
+  it('accepts a retention of up to 400 days, which GitHub caps at the repository limit', () => {
+    expect(parse({ 'retention-days': '400' }).retentionDays).toBe(400)
+    expect(parse({ 'retention-days': '1' }).retentionDays).toBe(1)
+  })
+
   it('skips the artifact when its name is set empty', () => {
     expect(parse({ 'artifact-name': '' }).artifactName).toBe('')
   })
@@ -157,8 +162,8 @@ describe('parseInputs', () => {
       `Input 'query-timeout-minutes' must be a whole number from 1 to 240; got "241"`
     ],
     [
-      { 'retention-days': '91' },
-      `Input 'retention-days' must be a whole number from 1 to 90; got "91"`
+      { 'retention-days': '401' },
+      `Input 'retention-days' must be a whole number from 1 to 400; got "401"`
     ],
     [{ dedupe: 'yes' }, `Input 'dedupe' must be a boolean: 'true' or 'false'; got "yes"`],
     [{ engine: 'Athena' }, `Input 'engine' must be one of 'athena', 'local'; got "Athena"`],

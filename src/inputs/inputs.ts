@@ -209,7 +209,7 @@ export function parseInputs(read: (input: Input) => string, now: Date): Inputs {
     retentionDays:
       value(Input.RetentionDays) === ''
         ? undefined
-        : rule.wholeNumber(Input.RetentionDays, value(Input.RetentionDays), 1, 90),
+        : rule.wholeNumber(Input.RetentionDays, value(Input.RetentionDays), 1, 400),
     commentOnPr: rule.boolean(Input.CommentOnPr, value(Input.CommentOnPr)),
     githubToken: read(Input.GithubToken).trim(),
     queryTimeoutMinutes: rule.wholeNumber(
