@@ -262,6 +262,39 @@ describe('every input that reaches SQL or S3 keys refuses injection', () => {
     )
   })
 
+  it("accepts the region names of every partition, the European Sovereign Cloud's included", () => {
+    // One region of each partition of the SDK's table: aws, aws-cn, aws-us-gov, aws-iso,
+    // aws-iso-b, aws-iso-e, aws-iso-f and aws-eusc.
+    const regions = [
+      'us-east-1',
+      'ap-southeast-5',
+      'mx-central-1',
+      'cn-north-1',
+      'us-gov-west-1',
+      'us-iso-east-1',
+      'us-isob-east-1',
+      'eu-isoe-west-1',
+      'us-isof-south-1',
+      'eusc-de-east-1'
+    ]
+    expect(parse({ regions: regions.join(',') }).regions).toEqual(regions)
+  })
+
+  it('refuses region names outside lowercase letters, digits and single hyphens', () => {
+    for (const region of [
+      'US-EAST-1',
+      'us_east_1',
+      'useast1',
+      'us--east-1',
+      'us-east-',
+      'us-east-100',
+      'eusc-de-east-1;',
+      'aws-global'
+    ]) {
+      expect(errorOf({ regions: region }), region).toMatch(/^Input 'regions' must be AWS region/)
+    }
+  })
+
   it('refuses S3 bucket names the naming rules forbid', () => {
     for (const bucket of [
       'ab',

@@ -27,7 +27,14 @@ function quote(value: string): string {
 }
 
 export const ACCOUNT = /^\d{12}$/
-export const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/
+/**
+ * A region of any partition: the SDK's partition table matches `(us|eu|ap|…)-\w+-\d+` (aws),
+ * `cn-…` (aws-cn), `us-gov-…`, `us-iso-…`, `us-isob-…`, `eu-isoe-…`, `us-isof-…` and `eusc-de-…`
+ * (the European Sovereign Cloud). This accepts all of them and new geographies alike, but only
+ * lowercase letters, digits and single hyphens, so a region is safe in SQL text and S3 keys.
+ * https://github.com/aws/aws-sdk-js-v3/blob/main/packages/util-endpoints/src/lib/aws/partitions.json
+ */
+export const REGION = /^[a-z]{2,4}(-[a-z]+){1,3}-\d{1,2}$/
 export const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/
 export const IDENTIFIER = /^[a-z_][a-z0-9_]*$/
 
