@@ -3,11 +3,17 @@ import { formatCount } from '../../format.js'
 
 /**
  * How far a scan is, said every few seconds: the files and records done, the rate, and an
- * estimate of the time left. Day folders are listed as they are read, so the total number of
- * files is extrapolated from the folders listed so far.
+ * estimate of the time left. Day folders are listed while their files are read, so the total
+ * number of files is estimated: the files of the folders listed to their end, the folder being
+ * listed at no fewer files than it has shown so far, and the average of the listed folders for
+ * each folder still to come. A file is read only after it is listed, so the estimate never falls
+ * below the files read, nor the time left below zero.
  */
 export class Progress {
+  /** Files listed, those of the folder being listed included. */
   private filesListed = 0
+  /** Files of the folders listed to their end. */
+  private filesInListedFolders = 0
   private foldersListed = 0
   private files = 0
   private records = 0
@@ -25,9 +31,14 @@ export class Progress {
     this.timer.unref()
   }
 
-  listed(files: number): void {
-    this.filesListed += files
+  fileListed(): void {
+    this.filesListed++
+  }
+
+  /** A folder is listed to its end. */
+  folderListed(): void {
     this.foldersListed++
+    this.filesInListedFolders = this.filesListed
   }
 
   parsed(records: number): void {
@@ -41,19 +52,23 @@ export class Progress {
   /** `Read 3,512 of about 7,000 log files, 351,200 records (105,000 records/s), about 4 s left`. */
   status(): string {
     const seconds = (this.now() - this.started) / 1000
-    const expected =
-      this.foldersListed === 0
-        ? this.filesListed
-        : Math.max(
-            this.filesListed,
-            Math.round((this.filesListed / this.foldersListed) * this.folders)
-          )
+    const expected = this.estimatedFiles()
     const rate = seconds > 0 ? this.records / seconds : 0
     const left =
       this.files > 0 && seconds > 0
         ? `, about ${formatCount(Math.ceil(((expected - this.files) * seconds) / this.files))} s left`
         : ''
     return `Read ${formatCount(this.files)} of about ${formatCount(expected)} log files, ${formatCount(this.records)} records (${formatCount(Math.round(rate))} records/s)${left}`
+  }
+
+  private estimatedFiles(): number {
+    const unlisted = this.folders - this.foldersListed
+    if (this.foldersListed === 0 || unlisted <= 0) return this.filesListed
+    const average = this.filesInListedFolders / this.foldersListed
+    const current = this.filesListed - this.filesInListedFolders
+    return Math.round(
+      this.filesInListedFolders + Math.max(current, average) + average * (unlisted - 1)
+    )
   }
 
   /** Stops the periodic status, and says what the whole scan did. */

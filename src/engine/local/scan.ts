@@ -151,20 +151,19 @@ async function forEachLogFile(
   const running = new Set<Promise<void>>()
   let failure: { error: unknown } | undefined
   for (const folder of folders) {
-    let listed = 0
     for await (const file of source.list(folder, signal)) {
       while (running.size >= source.concurrency && failure === undefined)
         await Promise.race(running)
       if (failure !== undefined) break
       signal.throwIfAborted()
-      listed++
+      progress.fileListed()
       const task = readOne(file).catch((error: unknown) => {
         failure ??= { error }
       })
       running.add(task)
       void task.finally(() => running.delete(task))
     }
-    progress.listed(listed)
+    progress.folderListed()
     if (failure !== undefined) break
   }
   await Promise.all(running)
