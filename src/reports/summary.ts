@@ -2,7 +2,7 @@ import { queryCostUsd } from './cost.js'
 import { FLAG_NAMES } from '../rules/flags.js'
 import { failOnMessage, type FailOnResult } from './fail-on.js'
 import { formatBytes, formatCount } from '../format.js'
-import { escapeText, table } from './markdown.js'
+import { escapeText, table, withoutInvisible } from './markdown.js'
 import type { PrincipalActivity, Reports } from './index.js'
 import { byCountThenKey, type Counted } from './tally.js'
 import type { SkippedFile } from '../engine/scan.js'
@@ -229,7 +229,11 @@ function chart(reports: Reports): string {
 
 /** Mermaid has no escape inside a quoted label: drop what could end it or the code block. */
 function mermaidLabel(value: string): string {
-  return value.replace(/["`\r\n<>#;]/g, '').slice(0, 60) || '(none)'
+  return (
+    withoutInvisible(value)
+      .replace(/["`<>#;]/g, '')
+      .slice(0, 60) || '(none)'
+  )
 }
 
 function skippedSection(skipped: readonly SkippedFile[], top: number): string {
