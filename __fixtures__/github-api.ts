@@ -9,12 +9,16 @@ export interface Comment {
 /**
  * Plays the few GitHub REST endpoints the PR comment uses, for one repository, on a loopback
  * port: list, create and update issue comments. `denyWrites` answers writes with 403, as GitHub
- * does for a read-only token.
+ * does for a read-only token; `failNext` answers the next requests with these statuses (a 502 from
+ * GitHub's front end, say), one each; `failAfterNextWrite` does the next write, then answers it
+ * with that status, as when a response is lost on its way back.
  */
 export class FakeGitHubApi {
   readonly comments: Comment[] = []
   readonly requests: string[] = []
   denyWrites = false
+  readonly failNext: number[] = []
+  failAfterNextWrite: number | undefined
   private server: Server | undefined
   private nextId = 1000
 
@@ -42,6 +46,14 @@ export class FakeGitHubApi {
 
   /** Answers with a status, a JSON body, and a `Link` header when a next page exists. */
   private async handle(request: IncomingMessage): Promise<[number, unknown, string?]> {
+    const answer = await this.answer(request)
+    if (request.method === 'GET' || this.failAfterNextWrite === undefined) return answer
+    const status = this.failAfterNextWrite
+    this.failAfterNextWrite = undefined
+    return [status, { message: 'Server Error' }]
+  }
+
+  private async answer(request: IncomingMessage): Promise<[number, unknown, string?]> {
     const url = new URL(request.url ?? '/', 'http://localhost')
     this.requests.push(`${request.method} ${url.pathname}`)
     const base = `/repos/${this.owner}/${this.repo}/issues`
@@ -50,6 +62,8 @@ export class FakeGitHubApi {
       request.on('data', (chunk: Buffer) => (data += chunk.toString()))
       request.on('end', () => resolve(data))
     })
+    const failure = this.failNext.shift()
+    if (failure !== undefined) return [failure, { message: 'Server Error' }]
     const listMatch = new RegExp(`^${base}/(\\d+)/comments$`).exec(url.pathname)
     if (listMatch && request.method === 'GET') {
       const perPage = Number(url.searchParams.get('per_page') ?? 30)

@@ -62,7 +62,7 @@ export async function run(environment: ActionEnvironment): Promise<void> {
       } else {
         const body = renderSummary(run, report.reports, COMMENT_LIMIT_BYTES)
         const target = { ...environment.pullRequest, token: inputs.githubToken }
-        await upsertComment(target, body, actionLog)
+        await upsertComment(target, body, { log: actionLog })
       }
     }
 
