@@ -1,7 +1,15 @@
 import { spawnSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
+import { parse } from 'yaml'
 import { CLI, NODE } from '../__fixtures__/runner.js'
-import { Input, parseInputs } from '../src/inputs/inputs.js'
+import { INPUTS } from '../src/inputs/definitions.js'
+import { DEFAULTS, Input, parseInputs } from '../src/inputs/inputs.js'
+
+const ACTION_YML = new URL('../action.yml', import.meta.url)
+interface ActionYml {
+  inputs: Record<string, { description: string }>
+}
 import { athenaSettings } from '../src/plan/plan.js'
 import { coldRunStatements } from '../src/engine/athena/sql.js'
 
@@ -21,12 +29,30 @@ function cli(...args: string[]): { status: number | null; stdout: string; stderr
 }
 
 describe('the CLI', () => {
-  it('lists every option with its default', () => {
+  it("lists every option with the values it takes, its default and action.yml's description", () => {
     const help = cli('--help')
     expect(help.status).toBe(0)
-    for (const input of Object.values(Input)) expect(help.stdout).toContain(`--${input} VALUE`)
-    expect(help.stdout).toContain('  --engine VALUE (default: athena)')
-    expect(help.stdout).toContain('  --print-sql')
+    // Each option: a heading line, then its description wrapped on lines indented by six spaces.
+    const options = new Map<string, string>()
+    for (const [, heading = '', text = ''] of help.stdout.matchAll(
+      /^ {2}(-\S.*)\n((?: {6}.*\n)+)/gm
+    )) {
+      options.set(heading, text.replace(/\n {6}/g, ' ').trim())
+    }
+    const declared = parse(readFileSync(ACTION_YML, 'utf8')) as ActionYml
+    for (const input of Object.values(Input)) {
+      const fallback = DEFAULTS[input] === '' ? '' : ` (default: ${DEFAULTS[input]})`
+      const heading = `--${input} ${INPUTS[input].values}${fallback}`
+      expect(options.get(heading), heading).toBe(declared.inputs[input]?.description)
+    }
+    expect(options.get('--engine athena|local (default: athena)')).toBe(
+      '`athena` runs one query in your account; `local` reads the log files itself, from the bucket or from `logs-dir`.'
+    )
+    expect(options.get('--retention-days 1-400')).toMatch(/^Days to keep the artifact \(1-400\)/)
+    expect(options.get('--print-sql')).toBe(
+      'Print the Athena statements a cold run issues, and exit without calling AWS (needs --regions).'
+    )
+    for (const line of help.stdout.split('\n')) expect(line.length, line).toBeLessThanOrEqual(100)
   })
 
   it('prints the statements of a cold run, each ending with ;, without calling AWS', () => {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
+import { INPUTS } from '../src/inputs/definitions.js'
 import { DEFAULTS, Input } from '../src/inputs/inputs.js'
 
 interface ActionYml {
@@ -19,17 +20,25 @@ describe('action.yml', () => {
     }
   })
 
-  it('declares the same defaults the CLI uses', () => {
+  it('describes each input word for word as the definitions the CLI help prints', () => {
+    for (const input of Object.values(Input)) {
+      expect(action.inputs[input]?.description, input).toBe(INPUTS[input].description)
+    }
+  })
+
+  it('declares the same defaults the CLI uses, or the expression the runner evaluates', () => {
     for (const input of Object.values(Input)) {
       const declared = action.inputs[input]?.default ?? ''
-      const expected = input === Input.GithubToken ? '${{ github.token }}' : DEFAULTS[input]
-      expect(declared, input).toBe(expected)
+      expect(declared, input).toBe(INPUTS[input].actionDefault ?? DEFAULTS[input])
     }
+    expect(action.inputs['github-token']?.default).toBe('${{ github.token }}')
   })
 
   it('requires only the account', () => {
     const required = Object.entries(action.inputs).filter(([, input]) => input.required)
     expect(required.map(([name]) => name)).toEqual(['account'])
+    const defined = Object.values(Input).filter((input) => INPUTS[input].required)
+    expect(defined).toEqual(['account'])
   })
 
   it('declares every output the action sets', () => {

@@ -2,6 +2,7 @@ import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { awsClientsOnDemand } from './run/aws.js'
 import { failOnMessage } from './reports/fail-on.js'
+import { INPUTS } from './inputs/definitions.js'
 import { DEFAULTS, Input, parseInputs } from './inputs/inputs.js'
 import type { Log } from './run/log.js'
 import { athenaSettings } from './plan/plan.js'
@@ -26,23 +27,54 @@ const EXIT_USAGE = 2
 
 let cancelled = false
 
+/** The CLI's own options, described as the inputs are. */
+const CLI_ONLY_HELP = [
+  ['--out DIR (default: cloudtrail-report)', 'Where the report files are written.'],
+  [
+    '--print-sql',
+    'Print the Athena statements a cold run issues, and exit without calling AWS (needs --regions).'
+  ],
+  ['-h, --help', 'Show this help.']
+] as const
+
+const HELP_WIDTH = 100
+const HELP_INDENT = '      '
+
 function usage(): string {
-  const lines = Object.values(Input).map((input) => {
+  const option = (heading: string, description: string): string =>
+    `  ${heading}\n${wrap(description, HELP_WIDTH - HELP_INDENT.length)
+      .map((line) => `${HELP_INDENT}${line}`)
+      .join('\n')}`
+  const inputs = Object.values(Input).map((input) => {
+    const { values, description } = INPUTS[input]
     const fallback = DEFAULTS[input] === '' ? '' : ` (default: ${DEFAULTS[input]})`
-    return `  --${input} VALUE${fallback}`
+    return option(`--${input} ${values}${fallback}`, description)
   })
   return [
     'Usage: cloudtrail-athena-report --bucket B --account A [--date D] [options]',
     '       cloudtrail-athena-report --engine local --logs-dir DIR --account A [options]',
     '',
-    'Options (the action inputs, in --kebab-case):',
-    ...lines,
-    '  --out DIR (default: cloudtrail-report)   where the report files are written',
-    '  --print-sql        print the Athena statements a cold run issues, and exit (needs --regions)',
-    '  -h, --help         show this help',
+    "Options (the action's inputs, in --kebab-case, described as in action.yml):",
+    ...inputs,
+    ...CLI_ONLY_HELP.map(([heading, description]) => option(heading, description)),
     '',
     'The summary goes to stdout, progress to stderr. Exit code 1 on failure, 2 on bad arguments.'
   ].join('\n')
+}
+
+/** `text` in lines of at most `width` characters, broken between words. */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = []
+  let line = ''
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line)
+      line = word
+    } else {
+      line = line === '' ? word : `${line} ${word}`
+    }
+  }
+  return [...lines, line]
 }
 
 const stderrLog: Log = {

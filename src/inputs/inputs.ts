@@ -1,4 +1,14 @@
 import { FLAG_NAMES } from '../rules/flags.js'
+import {
+  DAY_BOUNDARIES,
+  DEFAULTS,
+  ENGINES,
+  Input,
+  MAX_WINDOW_DAYS,
+  ON_BAD_FILE,
+  PARTITIONINGS,
+  RANGES
+} from './definitions.js'
 import * as rule from './validation.js'
 import { InputError } from './validation.js'
 import {
@@ -12,71 +22,11 @@ import {
   type Window
 } from './window.js'
 
-/** The action's inputs, named as in `action.yml`; the CLI's options are the same names. */
-export enum Input {
-  Bucket = 'bucket',
-  Prefix = 'prefix',
-  Account = 'account',
-  OrganizationId = 'organization-id',
-  Date = 'date',
-  Regions = 'regions',
-  Engine = 'engine',
-  LogsDir = 'logs-dir',
-  DayBoundary = 'day-boundary',
-  Dedupe = 'dedupe',
-  Database = 'database',
-  Table = 'table',
-  Catalog = 'catalog',
-  Workgroup = 'workgroup',
-  OutputLocation = 'output-location',
-  Partitioning = 'partitioning',
-  Top = 'top',
-  FailOn = 'fail-on',
-  ArtifactName = 'artifact-name',
-  RetentionDays = 'retention-days',
-  CommentOnPr = 'comment-on-pr',
-  GithubToken = 'github-token',
-  QueryTimeoutMinutes = 'query-timeout-minutes',
-  OnBadFile = 'on-bad-file',
-  Permissions = 'permissions',
-  FailOnPermissions = 'fail-on-permissions',
-  ResultReuseMinutes = 'result-reuse-minutes'
-}
+export { DEFAULTS, Input } from './definitions.js'
 
-/** Each input's value when it is not given; `action.yml` declares the same defaults. */
-export const DEFAULTS: Readonly<Record<Input, string>> = {
-  [Input.Bucket]: '',
-  [Input.Prefix]: '',
-  [Input.Account]: '',
-  [Input.OrganizationId]: '',
-  [Input.Date]: '',
-  [Input.Regions]: '',
-  [Input.Engine]: 'athena',
-  [Input.LogsDir]: '',
-  [Input.DayBoundary]: 'event-time',
-  [Input.Dedupe]: 'true',
-  [Input.Database]: 'default',
-  [Input.Table]: 'cloudtrail_report',
-  [Input.Catalog]: 'AwsDataCatalog',
-  [Input.Workgroup]: 'primary',
-  [Input.OutputLocation]: '',
-  [Input.Partitioning]: 'projection',
-  [Input.Top]: '10',
-  [Input.FailOn]: '',
-  [Input.ArtifactName]: 'cloudtrail-report-{date}',
-  [Input.RetentionDays]: '',
-  [Input.CommentOnPr]: 'false',
-  [Input.GithubToken]: '',
-  [Input.QueryTimeoutMinutes]: '30',
-  [Input.OnBadFile]: 'fail',
-  [Input.Permissions]: '',
-  [Input.FailOnPermissions]: '',
-  [Input.ResultReuseMinutes]: '1440'
-}
-
-export type Engine = 'athena' | 'local'
-export type Partitioning = 'projection' | 'manual'
-export type OnBadFile = 'fail' | 'skip'
+export type Engine = (typeof ENGINES)[number]
+export type Partitioning = (typeof PARTITIONINGS)[number]
+export type OnBadFile = (typeof ON_BAD_FILE)[number]
 /** Whose permissions to report: `all` (IAM users and roles), or principal ARNs and `*` patterns. */
 export type PrincipalSelection = 'all' | readonly string[]
 
@@ -126,17 +76,8 @@ export interface Inputs {
   readonly checkArchived: boolean
 }
 
-/**
- * The longest age Athena accepts for a reused result: 7 days.
- * https://docs.aws.amazon.com/athena/latest/APIReference/API_ResultReuseByAgeConfiguration.html
- */
-export const MAX_RESULT_REUSE_MINUTES = 10_080
-
 /** Windows that began this many days ago or more have their storage classes checked (Athena). */
 export const ARCHIVE_CHECK_AFTER_DAYS = 21
-
-/** The longest window accepted: a quarter, which keeps a mistaken range from scanning years. */
-export const MAX_WINDOW_DAYS = 93
 
 /**
  * Validates every input, in one pass, before anything touches AWS.
@@ -148,7 +89,7 @@ export function parseInputs(read: (input: Input) => string, now: Date): Inputs {
     return text === '' ? DEFAULTS[input] : text
   }
 
-  const engine = rule.oneOf(Input.Engine, value(Input.Engine), ['athena', 'local'] as const)
+  const engine = rule.oneOf(Input.Engine, value(Input.Engine), ENGINES)
   const logsDir = value(Input.LogsDir)
   if (logsDir !== '' && engine !== 'local') {
     throw new InputError(
@@ -176,8 +117,7 @@ export function parseInputs(read: (input: Input) => string, now: Date): Inputs {
   const resultReuseMinutes = rule.wholeNumber(
     Input.ResultReuseMinutes,
     value(Input.ResultReuseMinutes),
-    0,
-    MAX_RESULT_REUSE_MINUTES
+    ...RANGES[Input.ResultReuseMinutes]
   )
 
   return {
@@ -189,36 +129,33 @@ export function parseInputs(read: (input: Input) => string, now: Date): Inputs {
     regions: rule.regions(Input.Regions, value(Input.Regions)),
     engine,
     logsDir,
-    dayBoundary: rule.oneOf(Input.DayBoundary, value(Input.DayBoundary), [
-      'event-time',
-      'delivery'
-    ] as const),
+    dayBoundary: rule.oneOf(Input.DayBoundary, value(Input.DayBoundary), DAY_BOUNDARIES),
     dedupe: rule.boolean(Input.Dedupe, value(Input.Dedupe)),
     database: rule.identifier(Input.Database, value(Input.Database)),
     table: rule.identifier(Input.Table, value(Input.Table)),
     catalog: rule.catalog(Input.Catalog, value(Input.Catalog)),
     workgroup: rule.workgroup(Input.Workgroup, value(Input.Workgroup)),
     outputLocation: rule.s3Location(Input.OutputLocation, value(Input.OutputLocation)),
-    partitioning: rule.oneOf(Input.Partitioning, value(Input.Partitioning), [
-      'projection',
-      'manual'
-    ] as const),
-    top: rule.wholeNumber(Input.Top, value(Input.Top), 1, 1000),
+    partitioning: rule.oneOf(Input.Partitioning, value(Input.Partitioning), PARTITIONINGS),
+    top: rule.wholeNumber(Input.Top, value(Input.Top), ...RANGES[Input.Top]),
     failOn: rule.failOn(Input.FailOn, value(Input.FailOn), FLAG_NAMES),
     artifactName: artifactName(read(Input.ArtifactName), window, accounts),
     retentionDays:
       value(Input.RetentionDays) === ''
         ? undefined
-        : rule.wholeNumber(Input.RetentionDays, value(Input.RetentionDays), 1, 400),
+        : rule.wholeNumber(
+            Input.RetentionDays,
+            value(Input.RetentionDays),
+            ...RANGES[Input.RetentionDays]
+          ),
     commentOnPr: rule.boolean(Input.CommentOnPr, value(Input.CommentOnPr)),
     githubToken: read(Input.GithubToken).trim(),
     queryTimeoutMinutes: rule.wholeNumber(
       Input.QueryTimeoutMinutes,
       value(Input.QueryTimeoutMinutes),
-      1,
-      240
+      ...RANGES[Input.QueryTimeoutMinutes]
     ),
-    onBadFile: rule.oneOf(Input.OnBadFile, value(Input.OnBadFile), ['fail', 'skip'] as const),
+    onBadFile: rule.oneOf(Input.OnBadFile, value(Input.OnBadFile), ON_BAD_FILE),
     permissions,
     failOnPermissions,
     resultReuseMinutes: endedDaysAgo(window, now, 1) ? resultReuseMinutes : 0,
