@@ -20,25 +20,16 @@ export interface ActionRun {
 }
 
 /**
- * Runs the bundled action the way the runner does: every input of action.yml as `INPUT_NAME`
- * (upper-cased, hyphens kept) holding its default unless set, `GITHUB_OUTPUT` and
- * `GITHUB_STEP_SUMMARY` files, `RUNNER_TEMP`, and no ACTIONS_RUNTIME_TOKEN (no artifact service).
+ * Runs the bundled action the way the runner does: every input of action.yml (`actionInputEnv`),
+ * `GITHUB_OUTPUT` and `GITHUB_STEP_SUMMARY` files, `RUNNER_TEMP`, and no ACTIONS_RUNTIME_TOKEN (no
+ * artifact service).
  */
 export async function runBundledAction(
   workdir: string,
   inputs: Record<string, string>,
   env: Record<string, string> = {}
 ): Promise<ActionRun> {
-  const declared = (
-    parse(await readFile(ACTION_YML, 'utf8')) as {
-      inputs: Record<string, { default?: string }>
-    }
-  ).inputs
-  const inputEnv: Record<string, string> = {}
-  for (const [name, { default: fallback = '' }] of Object.entries(declared)) {
-    const value = name === 'github-token' ? 'ghs_notarealtoken' : fallback
-    inputEnv[`INPUT_${name.toUpperCase()}`] = inputs[name] ?? value
-  }
+  const inputEnv = await actionInputEnv(inputs, env.GITHUB_JOB)
   const runnerTemp = join(workdir, 'runner-temp')
   const githubOutput = join(workdir, 'github-output')
   const stepSummary = join(workdir, 'step-summary.md')
@@ -80,6 +71,33 @@ export async function runBundledAction(
     summary: await readFile(stepSummary, 'utf8'),
     reportDir: join(runnerTemp, 'cloudtrail-report')
   }
+}
+
+/**
+ * Every input of action.yml as the runner passes it, `INPUT_NAME` (upper-cased, hyphens kept),
+ * holding its default unless given; a default that is an expression holds what the runner makes
+ * of it, for the job `job` outside a matrix.
+ */
+export async function actionInputEnv(
+  inputs: Record<string, string>,
+  job = 'report'
+): Promise<Record<string, string>> {
+  const declared = (
+    parse(await readFile(ACTION_YML, 'utf8')) as {
+      inputs: Record<string, { default?: string }>
+    }
+  ).inputs
+  const evaluated: Record<string, string> = {
+    'github-token': 'ghs_notarealtoken',
+    'job-key': job
+  }
+  const env: Record<string, string> = {}
+  for (const [name, { default: fallback = '' }] of Object.entries(declared)) {
+    const value = fallback.includes('${{') ? evaluated[name] : fallback
+    if (value === undefined) throw new Error(`No value for ${name}'s default ${fallback}`)
+    env[`INPUT_${name.toUpperCase()}`] = inputs[name] ?? value
+  }
+  return env
 }
 
 /** `name<<DELIMITER\nvalue\nDELIMITER\n`, as `core.setOutput` writes to GITHUB_OUTPUT. */

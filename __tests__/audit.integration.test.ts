@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { FakeGitHubApi } from '../__fixtures__/github-api.js'
 import { CLI, NODE, runBundledAction } from '../__fixtures__/runner.js'
 import { FLAG_NAMES } from '../src/rules/flags.js'
@@ -148,13 +148,21 @@ describe('the pull request comment from the bundled action', () => {
 
   afterAll(() => api.stop())
 
-  async function runOnPullRequest(): Promise<Awaited<ReturnType<typeof runBundledAction>>> {
+  async function runOnPullRequest(
+    inputs: Record<string, string> = {}
+  ): Promise<Awaited<ReturnType<typeof runBundledAction>>> {
     const workdir = await mkdtemp(join(root, 'pr-'))
     const event = join(workdir, 'event.json')
     await writeFile(event, JSON.stringify({ pull_request: { number: 12 }, number: 12 }))
     return runBundledAction(
       workdir,
-      { ...LOCAL, 'logs-dir': logsDir, 'comment-on-pr': 'true', 'github-token': 'ghs_test' },
+      {
+        ...LOCAL,
+        'logs-dir': logsDir,
+        'comment-on-pr': 'true',
+        'github-token': 'ghs_test',
+        ...inputs
+      },
       {
         GITHUB_EVENT_NAME: 'pull_request',
         GITHUB_EVENT_PATH: event,
@@ -164,6 +172,11 @@ describe('the pull request comment from the bundled action', () => {
       }
     )
   }
+
+  beforeEach(() => {
+    api.comments.length = 0
+    api.requests.length = 0
+  })
 
   it('posts the summary once, then updates the same comment', async () => {
     const first = await runOnPullRequest()
@@ -180,5 +193,26 @@ describe('the pull request comment from the bundled action', () => {
       'GET /repos/octo-org/audit/issues/12/comments',
       'PATCH /repos/octo-org/audit/issues/comments/1000'
     ])
+  })
+
+  it('keeps one comment per matrix leg, told apart by job-key', async () => {
+    for (const leg of ['cloudtrail-0', 'cloudtrail-1', 'cloudtrail-0']) {
+      const run = await runOnPullRequest({ 'job-key': leg })
+      expect(run.code, run.stdout).toBe(0)
+    }
+    expect(api.comments.map(({ body }) => body.split('\n')[0])).toEqual([
+      '<!-- cloudtrail-athena-report: audit/cloudtrail-0 -->',
+      '<!-- cloudtrail-athena-report: audit/cloudtrail-1 -->'
+    ])
+  })
+
+  it('passes, with a warning, when GitHub answers the comment with 502 every time', async () => {
+    api.failNext.push(502, 502, 502, 502)
+    const run = await runOnPullRequest()
+    expect(run.code, run.stdout).toBe(0)
+    expect(api.comments).toEqual([])
+    expect(run.stdout).toContain(
+      '::warning::Could not comment on pull request #12: failed with HTTP 502 (Server Error). The report is complete without it: see the job summary'
+    )
   })
 })

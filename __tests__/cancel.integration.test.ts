@@ -6,21 +6,18 @@ import {
 } from '@aws-sdk/client-athena'
 import { spawn, type ChildProcessByStdio } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Readable } from 'node:stream'
-import { fileURLToPath } from 'node:url'
 import { setTimeout as delay } from 'node:timers/promises'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { parse } from 'yaml'
-import { ACTION, CLI, NODE } from '../__fixtures__/runner.js'
+import { ACTION, actionInputEnv, CLI, NODE } from '../__fixtures__/runner.js'
 import { ownTableProperties, startMoto, type Moto } from '../__fixtures__/moto.js'
 import { parseInputs } from '../src/inputs/inputs.js'
 import { athenaSettings } from '../src/plan/plan.js'
 import { aggregationQuery } from '../src/engine/athena/sql.js'
 
-const ACTION_YML = fileURLToPath(new URL('../action.yml', import.meta.url))
 /** CI runs the bundle with the Node of `runs.using` (node24); locally, the Node running the tests. */
 const REGION = 'us-east-1'
 const REGIONS = ['us-east-1', 'eu-west-1']
@@ -78,13 +75,7 @@ function startBundle(
 
 /** The bundled action, started the way the runner starts it. */
 async function startAction(): Promise<{ child: Run; output: () => string }> {
-  const declared = (
-    parse(await readFile(ACTION_YML, 'utf8')) as { inputs: Record<string, { default?: string }> }
-  ).inputs
-  const env: Record<string, string> = {}
-  for (const [name, { default: fallback = '' }] of Object.entries(declared)) {
-    env[`INPUT_${name.toUpperCase()}`] = INPUTS[name as keyof typeof INPUTS] ?? fallback
-  }
+  const env = await actionInputEnv(INPUTS)
   const runnerTemp = join(workdir, 'runner-temp')
   await mkdir(runnerTemp, { recursive: true })
   await writeFile(join(workdir, 'github-output'), '')

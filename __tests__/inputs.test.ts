@@ -4,8 +4,15 @@ import { DEFAULTS, Input, parseInputs, type Inputs } from '../src/inputs/inputs.
 const NOW = new Date('2026-11-23T08:30:00Z')
 
 function parse(given: Partial<Record<Input, string>>): Inputs {
-  // As the runner does: every input present, with action.yml's default when not set.
-  const all = { ...DEFAULTS, bucket: 'trail-logs', account: '111122223333', ...given }
+  // As the runner does: every input present, with action.yml's default when not set (job-key's
+  // evaluated: the job's id, outside a matrix).
+  const all = {
+    ...DEFAULTS,
+    'job-key': 'audit',
+    bucket: 'trail-logs',
+    account: '111122223333',
+    ...given
+  }
   return parseInputs((input) => all[input], NOW)
 }
 
@@ -39,7 +46,7 @@ describe('parseInputs', () => {
       partitioning: 'projection',
       top: 10,
       failOn: [],
-      artifactName: 'cloudtrail-report-2026-11-22',
+      artifactName: 'cloudtrail-report-2026-11-22-audit',
       retentionDays: undefined,
       commentOnPr: false,
       githubToken: '',
@@ -49,7 +56,8 @@ describe('parseInputs', () => {
       failOnPermissions: '',
       // Yesterday's window has not been over for a day yet: no reuse, and no archive check.
       resultReuseMinutes: 0,
-      checkArchived: false
+      checkArchived: false,
+      jobKey: 'audit'
     })
   })
 
@@ -122,6 +130,15 @@ describe('parseInputs', () => {
     expect(parse({ 'retention-days': '1' }).retentionDays).toBe(1)
   })
 
+  it('puts the job key in the artifact name, so matrix legs upload one artifact each', () => {
+    expect(parse({ 'job-key': 'audit-3' }).artifactName).toBe(
+      'cloudtrail-report-2026-11-22-audit-3'
+    )
+    expect(
+      parse({ 'job-key': '444455556666', 'artifact-name': 'trail-{job}-{date}' }).artifactName
+    ).toBe('trail-444455556666-2026-11-22')
+  })
+
   it('skips the artifact when its name is set empty', () => {
     expect(parse({ 'artifact-name': '' }).artifactName).toBe('')
   })
@@ -166,6 +183,10 @@ describe('parseInputs', () => {
       `Input 'retention-days' must be a whole number from 1 to 400; got "401"`
     ],
     [{ dedupe: 'yes' }, `Input 'dedupe' must be a boolean: 'true' or 'false'; got "yes"`],
+    [
+      { 'job-key': 'eu west' },
+      `Input 'job-key' must be up to 100 letters, digits, '.', '_' and '-'; got "eu west"`
+    ],
     [{ engine: 'Athena' }, `Input 'engine' must be one of 'athena', 'local'; got "Athena"`],
     [
       { 'day-boundary': 'midnight' },

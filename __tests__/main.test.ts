@@ -1,7 +1,8 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { FakeGitHubApi } from '../__fixtures__/github-api.js'
 
 const uploadArtifact = vi.fn()
 vi.mock('@actions/artifact', () => ({
@@ -11,30 +12,49 @@ vi.mock('@actions/artifact', () => ({
 }))
 
 const outputs: Record<string, unknown> = {}
+/** The step summary file as the runner will read it: each write appends, or replaces. */
 const summaries: string[] = []
 const failures: string[] = []
+const warnings: string[] = []
+/** What was done, in order. */
+const steps: string[] = []
 vi.mock('@actions/core', () => {
+  let buffer = ''
   const summary = {
-    addRaw: (text: string) => {
-      summaries.push(text)
+    emptyBuffer: () => {
+      buffer = ''
       return summary
     },
-    write: async () => summary
+    addRaw: (text: string) => {
+      buffer += text
+      return summary
+    },
+    write: async (options?: { overwrite?: boolean }) => {
+      if (options?.overwrite) summaries.length = 0
+      summaries.push(buffer)
+      steps.push(options?.overwrite ? 'summary rewritten' : 'summary')
+      buffer = ''
+      return summary
+    }
   }
   return {
     summary,
     setOutput: (name: string, value: unknown) => (outputs[name] = value),
-    setFailed: (message: string) => failures.push(message),
+    setFailed: (message: string) => {
+      failures.push(message)
+      steps.push('failed')
+    },
     setSecret: vi.fn(),
     info: vi.fn(),
-    warning: vi.fn(),
+    warning: (message: string) => warnings.push(message),
     debug: vi.fn(),
     group: (_name: string, work: () => Promise<unknown>) => work()
   }
 })
 
-const core = await import('@actions/core')
 const { run } = await import('../src/main.js')
+type ActionEnvironment = import('../src/main.js').ActionEnvironment
+type PullRequestEvent = import('../src/main.js').PullRequestEvent
 const { DEFAULTS } = await import('../src/inputs/inputs.js')
 const { generateSampleBucket } = await import('../scripts/generator/bucket.js')
 
@@ -64,15 +84,26 @@ beforeAll(async () => {
 afterAll(() => rm(root, { recursive: true, force: true }))
 
 beforeEach(() => {
-  uploadArtifact.mockReset().mockResolvedValue({ id: 77, size: 1000, digest: 'sha256:x' })
+  uploadArtifact.mockReset().mockImplementation(async () => {
+    steps.push('upload')
+    return { id: 77, size: 1000, digest: 'sha256:x' }
+  })
   summaries.length = 0
   failures.length = 0
+  warnings.length = 0
+  steps.length = 0
   for (const name of Object.keys(outputs)) delete outputs[name]
 })
 
-function environment(given: Record<string, string>, runUrl: string | undefined) {
+function environment(
+  given: Record<string, string>,
+  runUrl: string | undefined,
+  pullRequest?: PullRequestEvent
+): ActionEnvironment {
+  // As the runner gives them: every input, with action.yml's default (job-key's evaluated).
   const inputs: Record<string, string> = {
     ...DEFAULTS,
+    'job-key': 'audit',
     engine: 'local',
     'logs-dir': join(root, 'bucket'),
     account: '111122223333',
@@ -85,11 +116,12 @@ function environment(given: Record<string, string>, runUrl: string | undefined) 
     runnerTemp: join(root, 'runner-temp'),
     workspace: root,
     runUrl,
-    pullRequest: undefined,
+    pullRequest,
     aws: () => {
       throw new Error('no AWS call expected')
     },
-    signal: new AbortController().signal
+    signal: new AbortController().signal,
+    sleep: async () => {}
   }
 }
 
@@ -112,6 +144,7 @@ describe('the action', () => {
     expect(outputs['artifact-id']).toBe(77)
     expect(outputs['artifact-url']).toBe(`${RUN_URL}/artifacts/77`)
     expect(outputs['csv-path']).toBe(join(reportDir, 'events.csv'))
+    expect(steps).toEqual(['summary', 'upload', 'summary rewritten'])
     expect(summaries).toHaveLength(1)
     expect(summaries[0]).toContain(`| Report files | [artifact](${RUN_URL}/artifacts/77) |`)
     // The artifact's own copy of the summary cannot link to itself.
@@ -161,7 +194,7 @@ describe('the action', () => {
     expect(failures).toEqual([
       'fail-on-permissions: 1 principal used actions that infra/allowed.json does not allow: arn:aws:iam::111122223333:role/ci-deploy (config:StopConfigurationRecorder, s3:ListAllMyBuckets)'
     ])
-    expect(core.warning).toHaveBeenCalledWith(
+    expect(warnings).toContain(
       "'fail-on-permissions' (infra/allowed.json): s3:GetObjects matches no known IAM action; a typo?"
     )
     // fail-on counts events; permission violations are actions, with their own message.
@@ -179,5 +212,103 @@ describe('the action', () => {
       `Input 'fail-on-permissions' must be an IAM policy document: infra/broken.json: Statement[0] must have exactly one of "Action" and "NotAction"`
     ])
     expect(summaries).toEqual([])
+  })
+
+  it('names the default artifact after the window and the job key, one per matrix leg', async () => {
+    await run(environment({ 'job-key': 'audit-1' }, RUN_URL))
+    await run(environment({ 'job-key': 'audit-2' }, RUN_URL))
+    expect(uploadArtifact.mock.calls.map(([name]) => name)).toEqual([
+      'cloudtrail-report-2026-11-01-audit-1',
+      'cloudtrail-report-2026-11-01-audit-2'
+    ])
+  })
+
+  describe('on a pull request', () => {
+    let api: FakeGitHubApi
+    let pullRequest: PullRequestEvent
+
+    beforeEach(async () => {
+      api = new FakeGitHubApi('octo-org', 'audit')
+      const apiUrl = await api.start()
+      pullRequest = { apiUrl, owner: 'octo-org', repo: 'audit', number: 12, workflow: 'CloudTrail' }
+    })
+
+    afterEach(() => api.stop())
+
+    it('keeps the summary, the comment and the fail-on verdict when the upload fails, and fails once with both problems', async () => {
+      uploadArtifact.mockImplementation(async () => {
+        steps.push('upload')
+        throw new Error(
+          'Failed to CreateArtifact: Received non-retryable error: Failed request: (409) Conflict: an artifact with this name already exists on the workflow run'
+        )
+      })
+      await run(
+        environment(
+          { 'fail-on': 'root-activity', 'comment-on-pr': 'true', 'github-token': 'ghs_x' },
+          RUN_URL,
+          pullRequest
+        )
+      )
+
+      const flags = await readFile(
+        join(root, 'runner-temp', 'cloudtrail-report', 'flags.csv'),
+        'utf8'
+      )
+      const rootActivity = flags
+        .split('\n')
+        .filter((line) => line.startsWith('"root-activity",'))
+        .reduce((sum, line) => sum + Number(line.split(',').at(-1)?.replaceAll('"', '')), 0)
+      expect(rootActivity).toBeGreaterThan(0)
+      expect(steps).toEqual(['summary', 'upload', 'summary rewritten', 'failed'])
+      expect(api.comments).toHaveLength(1)
+      expect(api.comments[0]?.body).toContain(
+        `| Report files | artifact cloudtrail-report-2026-11-01-audit of [this run](${RUN_URL}) |`
+      )
+      expect(summaries).toHaveLength(1)
+      expect(summaries[0]).toContain(
+        "| Report files | artifact cloudtrail-report-2026-11-01-audit not uploaded: see the step's error |"
+      )
+      expect(failures).toEqual([
+        `fail-on matched ${rootActivity} event${rootActivity === 1 ? '' : 's'}: root-activity (${rootActivity})\n` +
+          "Could not upload the artifact 'cloudtrail-report-2026-11-01-audit': Failed to CreateArtifact: Received non-retryable error: Failed request: (409) Conflict: an artifact with this name already exists on the workflow run. " +
+          "Another job or matrix leg of this workflow run has already uploaded an artifact of that name: keep {job} in 'artifact-name' (the default has it) so that each job and leg has its own, and where two jobs share an id (a reusable workflow called twice), give each its own 'job-key'"
+      ])
+      expect(outputs['artifact-id']).toBeUndefined()
+    })
+
+    it("keeps one comment per job key, so matrix legs do not overwrite each other's", async () => {
+      const leg = (key: string) =>
+        environment(
+          { 'comment-on-pr': 'true', 'github-token': 'ghs_x', 'job-key': key, 'artifact-name': '' },
+          RUN_URL,
+          pullRequest
+        )
+      await run(leg('audit-0'))
+      await run(leg('audit-1'))
+      await run(leg('audit-0'))
+      expect(api.comments.map(({ body }) => body.split('\n')[0])).toEqual([
+        '<!-- cloudtrail-athena-report: CloudTrail/audit-0 -->',
+        '<!-- cloudtrail-athena-report: CloudTrail/audit-1 -->'
+      ])
+      expect(api.requests.filter((request) => !request.startsWith('GET'))).toEqual([
+        'POST /repos/octo-org/audit/issues/12/comments',
+        'POST /repos/octo-org/audit/issues/12/comments',
+        'PATCH /repos/octo-org/audit/issues/comments/1000'
+      ])
+      expect(failures).toEqual([])
+    })
+
+    it('warns and passes when GitHub keeps failing the comment', async () => {
+      api.failNext.push(502, 502, 502, 502)
+      await run(
+        environment({ 'comment-on-pr': 'true', 'github-token': 'ghs_x' }, RUN_URL, pullRequest)
+      )
+      expect(failures).toEqual([])
+      expect(api.comments).toEqual([])
+      expect(warnings.at(-1)).toBe(
+        'Could not comment on pull request #12: failed with HTTP 502 (Server Error). The report is complete without it: see the job summary'
+      )
+      expect(steps).toEqual(['summary', 'upload', 'summary rewritten'])
+    })
   })
 })

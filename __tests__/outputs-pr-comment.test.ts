@@ -125,6 +125,14 @@ describe('pull request comment', () => {
     )
   })
 
+  it('warns without calling GitHub when the token is empty', async () => {
+    expect(await upsertComment({ ...target, token: '' }, 'report', context)).toBe('not posted')
+    expect(api.requests).toEqual([])
+    expect(log.warning).toHaveBeenCalledWith(
+      "Could not comment on pull request #7: 'github-token' is empty"
+    )
+  })
+
   it('keeps a hostile key from closing the marker early', () => {
     expect(commentMarker('a-->b')).toBe('<!-- cloudtrail-athena-report: a-b -->')
   })

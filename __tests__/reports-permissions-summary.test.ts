@@ -114,7 +114,11 @@ describe('the permissions section of the summary', () => {
       regions: ['us-east-1'],
       engine: 'local',
       top: 10,
-      artifactUrl: ARTIFACT
+      artifact: {
+        name: 'cloudtrail-report',
+        runUrl: 'https://github.com/octo/infra/actions/runs/1',
+        upload: { url: ARTIFACT }
+      }
     }
     const reports = await reportsOf({ permissions: { selection: [DEPLOY] } })
     const summary = renderSummary(run, reports, SUMMARY_LIMIT_BYTES)

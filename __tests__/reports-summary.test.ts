@@ -16,7 +16,11 @@ const RUN: RunInfo = {
   queryExecutionId: 'a1b2c3d4-0000-1111-2222-333344445555',
   dataScannedBytes: 123_456_789,
   athenaRegion: 'us-east-1',
-  artifactUrl: 'https://github.com/octo/infra/actions/runs/1/artifacts/9'
+  artifact: {
+    name: 'cloudtrail-report-2026-11-22..2026-11-23-audit',
+    runUrl: 'https://github.com/octo/infra/actions/runs/1',
+    upload: { url: 'https://github.com/octo/infra/actions/runs/1/artifacts/9' }
+  }
 }
 
 const HOSTILE = '<img src=x onerror=alert(1)>|x'
@@ -161,6 +165,27 @@ xychart-beta
     )
   })
 
+  it('names the artifact while it uploads, and says when it was not uploaded', async () => {
+    const reports = await reportsOf([])
+    const artifact = { name: 'report_@x', runUrl: 'https://github.com/octo/infra/actions/runs/1' }
+    const pending = renderSummary(
+      { ...RUN, artifact: { ...artifact, upload: 'pending' } },
+      reports,
+      SUMMARY_LIMIT_BYTES
+    )
+    expect(pending).toContain(
+      '| Report files | artifact report\\_@&#8203;x of [this run](https://github.com/octo/infra/actions/runs/1) |'
+    )
+    const failed = renderSummary(
+      { ...RUN, artifact: { ...artifact, upload: 'failed' } },
+      reports,
+      SUMMARY_LIMIT_BYTES
+    )
+    expect(failed).toContain(
+      "| Report files | artifact report\\_@&#8203;x not uploaded: see the step's error |"
+    )
+  })
+
   it('keeps @mentions and team mentions from notifying anyone', () => {
     expect(escapeText('@octocat asked @octo-org/security')).toBe(
       '@&#8203;octocat asked @&#8203;octo-org/security'
@@ -211,7 +236,7 @@ xychart-beta
 
   it('leaves out empty sections', async () => {
     const summary = renderSummary(
-      { ...RUN, queryExecutionId: undefined, artifactUrl: undefined },
+      { ...RUN, queryExecutionId: undefined, artifact: undefined },
       await reportsOf([]),
       SUMMARY_LIMIT_BYTES
     )

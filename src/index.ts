@@ -33,7 +33,7 @@ await run({
           owner: context.repo.owner,
           repo: context.repo.repo,
           number: pullNumber,
-          key: `${context.workflow}/${context.job}`
+          workflow: context.workflow
         },
   aws: awsClientsOnDemand(process.env),
   signal: cancel.signal

@@ -1,14 +1,26 @@
 import * as core from '@actions/core'
 import { join } from 'node:path'
-import { uploadReportDir, type UploadedArtifact } from './outputs/artifact.js'
+import { uploadReportDir } from './outputs/artifact.js'
 import type { AwsClients } from './run/aws.js'
 import { failOnMessage } from './reports/fail-on.js'
 import { parseInputs, type Input, type Inputs } from './inputs/inputs.js'
 import type { Log } from './run/log.js'
+import type { Sleep } from './run/retry.js'
 import { COMMENT_LIMIT_BYTES, upsertComment, type PullRequestTarget } from './outputs/pr-comment.js'
-import { makeReport } from './pipeline.js'
+import { makeReport, type Report } from './pipeline.js'
 import { notAllowedMessage } from './reports/permissions/report.js'
-import { renderSummary, SUMMARY_LIMIT_BYTES } from './reports/summary.js'
+import {
+  renderSummary,
+  SUMMARY_LIMIT_BYTES,
+  type ArtifactStatus,
+  type RunInfo
+} from './reports/summary.js'
+
+/** The pull request of a `pull_request` event; the token is an input, the key is made here. */
+export interface PullRequestEvent extends Omit<PullRequestTarget, 'token' | 'key'> {
+  /** The workflow's name: with `job-key`, it keys this job's comment. */
+  readonly workflow: string
+}
 
 /** What the runner gives the action, gathered by `index.ts`. */
 export interface ActionEnvironment {
@@ -19,11 +31,12 @@ export interface ActionEnvironment {
   readonly workspace: string
   /** `…/owner/repo/actions/runs/ID`, or `undefined` outside GitHub Actions (no artifact upload). */
   readonly runUrl: string | undefined
-  /** The pull request of a `pull_request` event, without the token (that is an input). */
-  readonly pullRequest: Omit<PullRequestTarget, 'token'> | undefined
+  readonly pullRequest: PullRequestEvent | undefined
   /** The AWS clients, made on first use; each retry they make is logged to `log`. */
   readonly aws: (log: Log) => AwsClients
   readonly signal: AbortSignal
+  /** Waits between the comment's retries; tests make it instant. */
+  readonly sleep?: Sleep
 }
 
 const actionLog: Log = {
@@ -33,9 +46,21 @@ const actionLog: Log = {
   group: (name, work) => core.group(name, work)
 }
 
-/** The action: every failure ends here, once, as the step's error. */
+/**
+ * The action. The report is published in the order of what matters most: the job summary, then
+ * the pull request comment, then the artifact. A failure of one does not stop the next; the step
+ * fails once, at the end, with every problem (the `fail-on` verdict first) in one message.
+ */
 export async function run(environment: ActionEnvironment): Promise<void> {
-  try {
+  const problems: string[] = []
+  const attempt = async (work: () => Promise<void>): Promise<void> => {
+    try {
+      await work()
+    } catch (error) {
+      problems.push(error instanceof Error ? error.message : String(error))
+    }
+  }
+  await attempt(async () => {
     const inputs = parseInputs(environment.read, environment.now)
     if (inputs.githubToken !== '') core.setSecret(inputs.githubToken)
     const report = await makeReport(inputs, {
@@ -45,42 +70,59 @@ export async function run(environment: ActionEnvironment): Promise<void> {
       workspace: environment.workspace,
       signal: environment.signal
     })
-
-    core.setOutput('csv-path', report.csvPath)
-    core.setOutput('report-dir', report.reportDir)
-    core.setOutput('total-events', report.reports.totalEvents)
-    core.setOutput('query-execution-id', report.scan.queryExecutionId ?? '')
-    core.setOutput('data-scanned-bytes', report.scan.dataScannedBytes ?? 0)
-    core.setOutput('flagged', report.run.failOn?.flagged ?? 0)
-
-    const artifact = await upload(inputs, report.reportDir, environment.runUrl)
-    const run = { ...report.run, artifactUrl: artifact?.url }
-    await core.summary.addRaw(renderSummary(run, report.reports, SUMMARY_LIMIT_BYTES)).write()
-    if (inputs.commentOnPr) {
-      if (environment.pullRequest === undefined) {
-        core.warning("'comment-on-pr' is set, but this run is not for a pull request: no comment")
-      } else {
-        const body = renderSummary(run, report.reports, COMMENT_LIMIT_BYTES)
-        const target = { ...environment.pullRequest, token: inputs.githubToken }
-        await upsertComment(target, body, { log: actionLog })
-      }
-    }
-
-    if (report.run.failOn !== undefined && report.run.failOn.flagged > 0) {
-      core.setFailed(failOnMessage(report.run.failOn))
-    }
+    setOutputs(report)
+    const failOn = report.run.failOn
+    if (failOn !== undefined && failOn.flagged > 0) problems.push(failOnMessage(failOn))
     const notAllowed = notAllowedMessage(report.reports.permissions)
-    if (notAllowed !== undefined) core.setFailed(notAllowed)
-  } catch (error) {
-    core.setFailed(error instanceof Error ? error.message : String(error))
-  }
+    if (notAllowed !== undefined) problems.push(notAllowed)
+
+    const artifact = artifactToUpload(inputs, environment.runUrl)
+    const summary = (status?: ArtifactStatus): RunInfo => ({ ...report.run, artifact: status })
+    await attempt(() =>
+      writeSummary(renderSummary(summary(artifact), report.reports, SUMMARY_LIMIT_BYTES))
+    )
+    if (inputs.commentOnPr) {
+      await comment(
+        environment,
+        inputs,
+        renderSummary(summary(artifact), report.reports, COMMENT_LIMIT_BYTES)
+      )
+    }
+    if (artifact === undefined) return
+    let upload: ArtifactStatus['upload'] = 'failed'
+    await attempt(async () => {
+      const uploaded = await uploadReportDir(
+        artifact.name,
+        report.reportDir,
+        inputs.retentionDays,
+        artifact.runUrl
+      )
+      core.setOutput('artifact-id', uploaded.id)
+      core.setOutput('artifact-url', uploaded.url)
+      core.info(`Uploaded artifact '${artifact.name}': ${uploaded.url}`)
+      upload = { url: uploaded.url }
+    })
+    const final = renderSummary(
+      summary({ ...artifact, upload }),
+      report.reports,
+      SUMMARY_LIMIT_BYTES
+    )
+    await attempt(() => writeSummary(final, { overwrite: true }))
+  })
+  if (problems.length > 0) core.setFailed(problems.join('\n'))
 }
 
-async function upload(
-  inputs: Inputs,
-  reportDir: string,
-  runUrl: string | undefined
-): Promise<UploadedArtifact | undefined> {
+function setOutputs(report: Report): void {
+  core.setOutput('csv-path', report.csvPath)
+  core.setOutput('report-dir', report.reportDir)
+  core.setOutput('total-events', report.reports.totalEvents)
+  core.setOutput('query-execution-id', report.scan.queryExecutionId ?? '')
+  core.setOutput('data-scanned-bytes', report.scan.dataScannedBytes ?? 0)
+  core.setOutput('flagged', report.run.failOn?.flagged ?? 0)
+}
+
+/** The artifact to upload, or `undefined` (said in the log) when there is none. */
+function artifactToUpload(inputs: Inputs, runUrl: string | undefined): ArtifactStatus | undefined {
   if (inputs.artifactName === '') {
     core.info("Artifact upload skipped: 'artifact-name' is empty")
     return undefined
@@ -89,14 +131,26 @@ async function upload(
     core.warning('Artifact upload skipped: not running inside GitHub Actions')
     return undefined
   }
-  const artifact = await uploadReportDir(
-    inputs.artifactName,
-    reportDir,
-    inputs.retentionDays,
-    runUrl
-  )
-  core.setOutput('artifact-id', artifact.id)
-  core.setOutput('artifact-url', artifact.url)
-  core.info(`Uploaded artifact '${inputs.artifactName}': ${artifact.url}`)
-  return artifact
+  return { name: inputs.artifactName, runUrl, upload: 'pending' }
+}
+
+/** The step's summary file is the step's own: writing it again replaces the first version. */
+async function writeSummary(markdown: string, options?: { overwrite: boolean }): Promise<void> {
+  await core.summary.emptyBuffer().addRaw(markdown).write(options)
+}
+
+/** Never fails: a comment that cannot be posted is a warning (see `upsertComment`). */
+async function comment(
+  environment: ActionEnvironment,
+  inputs: Inputs,
+  body: string
+): Promise<void> {
+  const pullRequest = environment.pullRequest
+  if (pullRequest === undefined) {
+    core.warning("'comment-on-pr' is set, but this run is not for a pull request: no comment")
+    return
+  }
+  const { workflow, ...where } = pullRequest
+  const target = { ...where, token: inputs.githubToken, key: `${workflow}/${inputs.jobKey}` }
+  await upsertComment(target, body, { log: actionLog, sleep: environment.sleep })
 }

@@ -32,7 +32,8 @@ export enum Input {
   OnBadFile = 'on-bad-file',
   Permissions = 'permissions',
   FailOnPermissions = 'fail-on-permissions',
-  ResultReuseMinutes = 'result-reuse-minutes'
+  ResultReuseMinutes = 'result-reuse-minutes',
+  JobKey = 'job-key'
 }
 
 export const ENGINES = ['athena', 'local'] as const
@@ -171,9 +172,9 @@ export const INPUTS: Readonly<Record<Input, InputDefinition>> = {
   },
   [Input.ArtifactName]: {
     description:
-      'Name of the artifact holding the report files; `{date}` and `{account}` are replaced by the window and the account(s). Empty: no upload.',
+      'Name of the artifact holding the report files; `{date}`, `{account}` and `{job}` are replaced by the window, the account(s) and `job-key`. Artifact names are unique in a workflow run: keep `{job}` when several jobs or matrix legs upload. Empty: no upload.',
     values: 'NAME',
-    default: 'cloudtrail-report-{date}'
+    default: 'cloudtrail-report-{date}-{job}'
   },
   [Input.RetentionDays]: {
     description: `Days to keep the artifact (${range(Input.RetentionDays)}); GitHub keeps it no longer than the repository or organization allows. Empty: the repository's default.`,
@@ -219,6 +220,16 @@ export const INPUTS: Readonly<Record<Input, InputDefinition>> = {
     description: `Athena: reuse the result of an identical query run within this many minutes (${range(Input.ResultReuseMinutes)}, the most Athena allows) instead of scanning again, for windows that ended more than a day ago. \`0\` turns it off.`,
     values: range(Input.ResultReuseMinutes),
     default: '1440'
+  },
+  [Input.JobKey]: {
+    description:
+      "Tells this job, and in a matrix this leg, from the other jobs of the workflow run: it replaces `{job}` in `artifact-name` and keys the pull request comment, one per job and leg. Default: the job's id, and in a matrix the leg's index (`audit-2`); set it to a steadier value, such as the leg's account, when the matrix may change.",
+    values: 'KEY',
+    default: '',
+    // The runner evaluates an input's default with the `github`, `strategy` and `matrix` contexts;
+    // the job id alone is the same for every leg of a matrix.
+    actionDefault:
+      "${{ github.job }}${{ strategy.job-total > 1 && format('-{0}', strategy.job-index) || '' }}"
   }
 }
 

@@ -51,7 +51,7 @@ export interface Inputs {
   readonly top: number
   /** Flag names, event names and `service:event` names that fail the run when they occur. */
   readonly failOn: readonly string[]
-  /** The artifact name with `{date}` and `{account}` filled in; `''` skips the upload. */
+  /** The artifact name with `{date}`, `{account}` and `{job}` filled in; `''` skips the upload. */
   readonly artifactName: string
   readonly retentionDays: number | undefined
   readonly commentOnPr: boolean
@@ -74,6 +74,8 @@ export interface Inputs {
    * rules may have moved their files. The local engine always meets them, file by file.
    */
   readonly checkArchived: boolean
+  /** This job (and matrix leg) among the run's: in the artifact name and the comment's key. */
+  readonly jobKey: string
 }
 
 /** Windows that began this many days ago or more have their storage classes checked (Athena). */
@@ -119,6 +121,7 @@ export function parseInputs(read: (input: Input) => string, now: Date): Inputs {
     value(Input.ResultReuseMinutes),
     ...RANGES[Input.ResultReuseMinutes]
   )
+  const jobKey = rule.jobKey(Input.JobKey, value(Input.JobKey))
 
   return {
     bucket,
@@ -139,7 +142,7 @@ export function parseInputs(read: (input: Input) => string, now: Date): Inputs {
     partitioning: rule.oneOf(Input.Partitioning, value(Input.Partitioning), PARTITIONINGS),
     top: rule.wholeNumber(Input.Top, value(Input.Top), ...RANGES[Input.Top]),
     failOn: rule.failOn(Input.FailOn, value(Input.FailOn), FLAG_NAMES),
-    artifactName: artifactName(read(Input.ArtifactName), window, accounts),
+    artifactName: artifactName(read(Input.ArtifactName), window, accounts, jobKey),
     retentionDays:
       value(Input.RetentionDays) === ''
         ? undefined
@@ -159,7 +162,8 @@ export function parseInputs(read: (input: Input) => string, now: Date): Inputs {
     permissions,
     failOnPermissions,
     resultReuseMinutes: endedDaysAgo(window, now, 1) ? resultReuseMinutes : 0,
-    checkArchived: startedDaysAgo(window, now, ARCHIVE_CHECK_AFTER_DAYS)
+    checkArchived: startedDaysAgo(window, now, ARCHIVE_CHECK_AFTER_DAYS),
+    jobKey
   }
 }
 
@@ -189,15 +193,21 @@ export function parseWindow(text: string, now: Date): Window {
 }
 
 /**
- * Fills `{date}` and `{account}` in. An input set to `''` skips the upload, so here (alone among the
- * inputs) empty is not replaced by the default; the characters refused are those the artifact
- * service refuses.
+ * Fills `{date}`, `{account}` and `{job}` in. An input set to `''` skips the upload, so here (alone
+ * among the inputs) empty is not replaced by the default; the characters refused are those the
+ * artifact service refuses.
  */
-function artifactName(raw: string, window: Window, accounts: readonly string[]): string {
+function artifactName(
+  raw: string,
+  window: Window,
+  accounts: readonly string[],
+  jobKey: string
+): string {
   const name = raw
     .trim()
     .replaceAll('{date}', windowLabel(window))
     .replaceAll('{account}', accounts.join('_'))
+    .replaceAll('{job}', jobKey)
   if (/[":<>|*?\r\n\\/]/.test(name)) {
     throw new InputError(
       Input.ArtifactName,

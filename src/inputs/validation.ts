@@ -173,6 +173,17 @@ export function s3Location(input: string, value: string): string {
   return `s3://${bucketName}/${path === '' ? '' : `${path}/`}`
 }
 
+/**
+ * A job key goes into an artifact name and a comment's hidden marker: letters, digits, `.`, `_`
+ * and `-`, as job ids and most matrix values are. Empty outside a workflow (the CLI).
+ */
+export function jobKey(input: string, value: string): string {
+  if (!/^[A-Za-z0-9._-]{0,100}$/.test(value)) {
+    throw new InputError(input, "must be up to 100 letters, digits, '.', '_' and '-'", value)
+  }
+  return value
+}
+
 export function oneOf<T extends string>(input: string, value: string, allowed: readonly T[]): T {
   if (!(allowed as readonly string[]).includes(value)) {
     throw new InputError(

@@ -33,6 +33,12 @@ export async function upsertComment(
   body: string,
   context: Omit<RunContext, 'signal'>
 ): Promise<CommentOutcome> {
+  if (target.token === '') {
+    context.log.warning(
+      `Could not comment on pull request #${target.number}: 'github-token' is empty`
+    )
+    return 'not posted'
+  }
   try {
     // The one retry layer for GitHub: the Octokit of @actions/github has no retry plugin. A retry
     // starts over from the listing: a create that timed out may have been done after all, and
@@ -97,7 +103,9 @@ function transientReason(error: unknown): string | undefined {
 function failure(error: unknown): string {
   const status = statusOf(error)
   const message = error instanceof Error ? error.message : String(error)
+  if (status === undefined) return message
   const answered = (error as { response?: unknown }).response !== undefined
-  if (status === undefined || !answered) return `could not reach GitHub (${message})`
-  return `failed with HTTP ${status} (${message})`
+  return answered
+    ? `failed with HTTP ${status} (${message})`
+    : `could not reach GitHub (${message})`
 }

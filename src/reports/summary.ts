@@ -32,7 +32,19 @@ export interface RunInfo {
   readonly resultReused?: boolean
   /** Given when `fail-on` is set. */
   readonly failOn?: FailOnResult
-  readonly artifactUrl?: string
+  /** The artifact the action uploads the report files as; the CLI uploads none. */
+  readonly artifact?: ArtifactStatus
+}
+
+/**
+ * The summary and the comment are written before the upload, so that a failed upload loses
+ * neither; the summary is written again once the upload is done, with its outcome.
+ */
+export interface ArtifactStatus {
+  readonly name: string
+  /** The workflow run's page, which lists its artifacts. */
+  readonly runUrl: string
+  readonly upload: 'pending' | 'failed' | { readonly url: string }
 }
 
 /**
@@ -87,7 +99,7 @@ function render(run: RunInfo, reports: Reports, rows: number): string {
       countedRows(reports.errors),
       rows
     ),
-    permissionsSection(reports.permissions, run.artifactUrl, rows),
+    permissionsSection(reports.permissions, uploadedUrl(run.artifact), rows),
     // A few dozen at most, and no CSV holds them: always all of them.
     section('Regions', ['Region', 'Events'], countedRows(reports.regions), reports.regions.length),
     chart(reports),
@@ -140,10 +152,19 @@ function headline(run: RunInfo, reports: Reports): string {
   if (run.skippedFiles !== undefined && run.skippedFiles.length > 0) {
     rows.push(['Log files skipped', `${formatCount(run.skippedFiles.length)} (listed below)`])
   }
-  if (run.artifactUrl !== undefined) {
-    rows.push(['Report files', `[artifact](${encodeURI(run.artifactUrl)})`])
-  }
+  if (run.artifact !== undefined) rows.push(['Report files', artifactCell(run.artifact)])
   return table(['', ''], rows)
+}
+
+function uploadedUrl(artifact: ArtifactStatus | undefined): string | undefined {
+  return typeof artifact?.upload === 'object' ? artifact.upload.url : undefined
+}
+
+function artifactCell({ name, runUrl, upload }: ArtifactStatus): string {
+  if (upload === 'failed') return `artifact ${escapeText(name)} not uploaded: see the step's error`
+  if (upload === 'pending')
+    return `artifact ${escapeText(name)} of [this run](${encodeURI(runUrl)})`
+  return `[artifact](${encodeURI(upload.url)})`
 }
 
 function consoleUrl(region: string, queryExecutionId: string): string {
