@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
+import { parse } from 'yaml'
 import { flagTable } from '../__fixtures__/flag-docs.js'
 import { builtinRuleTable } from '../__fixtures__/rule-docs.js'
 import { loadRules } from '../src/rules/load.js'
@@ -19,7 +20,21 @@ function unpadded(markdown: string): string {
     .join('\n')
 }
 
-const readme = unpadded(readFileSync(new URL('../README.md', import.meta.url), 'utf8'))
+const text = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+const readme = unpadded(text)
+
+/** The README's section under `heading`, up to the next heading of its level or above. */
+function section(heading: string): string {
+  const start = text.indexOf(`${heading}\n`)
+  const level = /^#+/.exec(heading)?.[0] ?? '#'
+  const end = text.slice(start + heading.length).search(new RegExp(`^#{1,${level.length}} `, 'm'))
+  return end === -1 ? text.slice(start) : text.slice(start, start + heading.length + end)
+}
+
+interface Workflow {
+  on: Record<string, unknown>
+  jobs: Record<string, { if?: string; steps: { uses?: string; with?: Record<string, unknown> }[] }>
+}
 
 describe('README', () => {
   it('documents every audit flag with its exact condition, in severity order', () => {
@@ -29,6 +44,21 @@ describe('README', () => {
   it('lists every built-in rule with its title, level and tags, most severe first', async () => {
     const { rules } = await loadRules({ builtin: true, paths: '', workspace: '.' })
     expect(readme).toContain(unpadded(builtinRuleTable(rules)))
+  })
+
+  it('skips forks in the pull request example, and warns about pull_request_target and public repositories', () => {
+    const example = section('### Pull request audit: fail the check, comment the findings')
+    const workflow = parse(/```yaml\n([\s\S]*?)```/.exec(example)?.[1] ?? '') as Workflow
+    expect(Object.keys(workflow.on)).toEqual(['pull_request'])
+    expect(workflow.jobs.audit?.if).toBe(
+      'github.event.pull_request.head.repo.full_name == github.repository'
+    )
+    const words = example.replace(/\s+/g, ' ')
+    expect(words).toContain("GitHub gives a workflow run for a fork's pull request no OIDC token")
+    expect(words).toContain('Do not switch to `pull_request_target`')
+    expect(words).toContain(
+      'the report names account ids, role and user ARNs, session names and source IP addresses'
+    )
   })
 })
 
