@@ -11,6 +11,7 @@ import {
   SCHEMA_VERSION_PROPERTY
 } from '../src/engine/athena/sql.js'
 import type { Layout } from '../src/plan/layout.js'
+import { findMotoServer, MOTO_INSTALL_COMMAND } from '../scripts/moto.js'
 
 /** One request moto received, as its recorder wrote it down. */
 export interface RecordedRequest {
@@ -59,15 +60,17 @@ async function freePort(): Promise<number> {
 }
 
 /**
- * Starts `moto_server` with its request recorder on. Fails, never skips, when moto is missing:
- * the integration tests are the proof that the action works end to end.
+ * Starts `moto_server` (on PATH, or the one `npm test` installs under `node_modules/.cache`) with
+ * its request recorder on. Fails, never skips, when moto is missing: the integration tests are the
+ * proof that the action works end to end (`npm test` leaves these files out, loudly, when it
+ * cannot install moto).
  */
 export async function startMoto(): Promise<Moto> {
   const port = await freePort()
   const endpoint = `http://127.0.0.1:${port}`
   const dir = await mkdtemp(join(tmpdir(), 'moto-'))
   const recording = join(dir, 'recording.jsonl')
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
+  const child = spawn(findMotoServer() ?? 'moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
     env: { ...process.env, MOTO_ENABLE_RECORDING: 'True', MOTO_RECORDER_FILEPATH: recording },
     stdio: ['ignore', 'ignore', 'pipe']
   })
@@ -154,7 +157,7 @@ async function waitUntilReady(
   let failure: Error | undefined
   child.once('error', (error) => {
     failure = new Error(
-      `Could not start moto_server (${error.message}): install it with pip install 'moto[server]'`
+      `Could not start moto_server (${error.message}): install it with ${MOTO_INSTALL_COMMAND}`
     )
   })
   child.once('exit', (code) => {
