@@ -9,12 +9,7 @@ import type { Sleep } from './run/retry.js'
 import { COMMENT_LIMIT_BYTES, upsertComment, type PullRequestTarget } from './outputs/pr-comment.js'
 import { makeReport, type Report } from './pipeline.js'
 import { notAllowedMessage } from './reports/permissions/report.js'
-import {
-  renderSummary,
-  SUMMARY_LIMIT_BYTES,
-  type ArtifactStatus,
-  type RunInfo
-} from './reports/summary.js'
+import { renderSummary, SUMMARY_LIMIT_BYTES, type ArtifactStatus } from './reports/summary.js'
 
 /** The pull request of a `pull_request` event; the token is an input, the key is made here. */
 export interface PullRequestEvent extends Omit<PullRequestTarget, 'token' | 'key'> {
@@ -53,14 +48,7 @@ const actionLog: Log = {
  */
 export async function run(environment: ActionEnvironment): Promise<void> {
   const problems: string[] = []
-  const attempt = async (work: () => Promise<void>): Promise<void> => {
-    try {
-      await work()
-    } catch (error) {
-      problems.push(error instanceof Error ? error.message : String(error))
-    }
-  }
-  await attempt(async () => {
+  try {
     const inputs = parseInputs(environment.read, environment.now)
     if (inputs.githubToken !== '') core.setSecret(inputs.githubToken)
     const report = await makeReport(inputs, {
@@ -75,41 +63,55 @@ export async function run(environment: ActionEnvironment): Promise<void> {
     if (failOn !== undefined && failOn.flagged > 0) problems.push(failOnMessage(failOn))
     const notAllowed = notAllowedMessage(report.reports.permissions)
     if (notAllowed !== undefined) problems.push(notAllowed)
-
-    const artifact = artifactToUpload(inputs, environment.runUrl)
-    const summary = (status?: ArtifactStatus): RunInfo => ({ ...report.run, artifact: status })
-    await attempt(() =>
-      writeSummary(renderSummary(summary(artifact), report.reports, SUMMARY_LIMIT_BYTES))
-    )
-    if (inputs.commentOnPr) {
-      await comment(
-        environment,
-        inputs,
-        renderSummary(summary(artifact), report.reports, COMMENT_LIMIT_BYTES)
-      )
-    }
-    if (artifact === undefined) return
-    let upload: ArtifactStatus['upload'] = 'failed'
-    await attempt(async () => {
-      const uploaded = await uploadReportDir(
-        artifact.name,
-        report.reportDir,
-        inputs.retentionDays,
-        artifact.runUrl
-      )
-      core.setOutput('artifact-id', uploaded.id)
-      core.setOutput('artifact-url', uploaded.url)
-      core.info(`Uploaded artifact '${artifact.name}': ${uploaded.url}`)
-      upload = { url: uploaded.url }
-    })
-    const final = renderSummary(
-      summary({ ...artifact, upload }),
-      report.reports,
-      SUMMARY_LIMIT_BYTES
-    )
-    await attempt(() => writeSummary(final, { overwrite: true }))
-  })
+    await publish(report, inputs, environment, problems)
+  } catch (error) {
+    problems.push(messageOf(error))
+  }
   if (problems.length > 0) core.setFailed(problems.join('\n'))
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+/** Summary, comment, artifact: each is done even when one before it failed, into `problems`. */
+async function publish(
+  report: Report,
+  inputs: Inputs,
+  environment: ActionEnvironment,
+  problems: string[]
+): Promise<void> {
+  const attempt = async (work: () => Promise<void>): Promise<void> => {
+    try {
+      await work()
+    } catch (error) {
+      problems.push(messageOf(error))
+    }
+  }
+  const artifact = artifactToUpload(inputs, environment.runUrl)
+  const render = (limitBytes: number, status = artifact): string =>
+    renderSummary({ ...report.run, artifact: status }, report.reports, limitBytes)
+
+  await attempt(() => writeSummary(render(SUMMARY_LIMIT_BYTES)))
+  if (inputs.commentOnPr) await comment(environment, inputs, render(COMMENT_LIMIT_BYTES))
+  if (artifact === undefined) return
+
+  let upload: ArtifactStatus['upload'] = 'failed'
+  await attempt(async () => {
+    const uploaded = await uploadReportDir(
+      artifact.name,
+      report.reportDir,
+      inputs.retentionDays,
+      artifact.runUrl
+    )
+    core.setOutput('artifact-id', uploaded.id)
+    core.setOutput('artifact-url', uploaded.url)
+    core.info(`Uploaded artifact '${artifact.name}': ${uploaded.url}`)
+    upload = { url: uploaded.url }
+  })
+  await attempt(() =>
+    writeSummary(render(SUMMARY_LIMIT_BYTES, { ...artifact, upload }), { overwrite: true })
+  )
 }
 
 function setOutputs(report: Report): void {
