@@ -39,10 +39,6 @@ export interface LogParser {
  * validates the whole document as strictly as `JSON.parse` does (RFC 8259), in one loop with an
  * explicit stack, but makes strings only of the few fields the aggregate needs, and makes each
  * distinct one once. That is what lets the local engine outrun DuckDB's `read_json`.
- *
- * The function is self-contained (no imports, no closures over module values, Node built-ins
- * through `process.getBuiltinModule`) because worker threads run it from its source text: see
- * `workers.ts`. So is `compile`, the audit rules' own compiler from `flags.ts`, passed the same way.
  */
 export function createLogParser(
   options: ParserOptions,

@@ -1,96 +1,25 @@
 import { Worker } from 'node:worker_threads'
-import { compileCondition } from '../../rules/flags.js'
-import { createLogParser, type FileAggregate, type ParserOptions } from './parse.js'
-
-/** A file for a parser thread: its bytes (moved, not copied), or a local path it reads itself. */
-export interface ParseJob {
-  readonly path: string
-  readonly gzipped: boolean
-  readonly bytes?: Uint8Array
-}
-
-/** Why a file of a batch was not counted. */
-interface Failure {
-  readonly index: number
-  readonly reason: string
-  /** The file could not be read at all (an I/O error), as opposed to read and found broken. */
-  readonly unreadable: boolean
-}
-
-interface Batch {
-  readonly id: number
-  readonly files: readonly ParseJob[]
-}
-
-interface BatchReply {
-  readonly id: number
-  /** The batch's good files, aggregated. */
-  readonly result: FileAggregate
-  readonly failures: readonly Failure[]
-}
+import type { Batch, BatchReply, ParseJob } from './batches.js'
+import type { FileAggregate, ParserOptions } from './parse.js'
 
 /**
- * What a worker runs: a parser answering one message per batch of files, in order. Local files
- * are read here, not in the main thread, which then has nothing to do but merge. Self-contained.
+ * Where a parser thread starts, and how. In a bundle (`dist/index.js`, `dist/cli/index.js`), from
+ * `parser-thread/index.js` beside it: `npm run bundle` makes `parser-thread.ts` a small bundle of
+ * its own in both places. A thread that loaded the action's or the CLI's bundle would hold all of
+ * it (45 to 70 MiB a thread) to run a parser of 50 kB. From the TypeScript source
+ * (Vitest, tsx scripts), from `parser-thread.ts`, through tsx: Node 20 ignores `--import` in a
+ * worker's `execArgv`, so the thread registers tsx itself before importing the file.
  */
-function serveParser(makeParser: typeof createLogParser, compile: typeof compileCondition): void {
-  const { parentPort, workerData } = process.getBuiltinModule('node:worker_threads')
-  const { readFileSync } = process.getBuiltinModule('node:fs')
-  const parser = makeParser(workerData as ParserOptions, compile)
-  parentPort?.on('message', (batch: Batch) => {
-    const newKeys: string[] = []
-    const counts: Uint32Array[] = []
-    const eventIds: Uint32Array[] = []
-    const failures: Failure[] = []
-    let records = 0
-    batch.files.forEach((file, index) => {
-      let bytes = file.bytes
-      if (bytes === undefined) {
-        try {
-          bytes = readFileSync(file.path)
-        } catch (error) {
-          failures.push({ index, reason: (error as Error).message, unreadable: true })
-          return
-        }
-      }
-      try {
-        const result = parser.parse(bytes, file.gzipped)
-        records += result.records
-        newKeys.push(...result.newKeys)
-        counts.push(result.counts)
-        eventIds.push(result.eventIds)
-      } catch (error) {
-        failures.push({ index, reason: (error as Error).message, unreadable: false })
-      }
-    })
-    const join = (parts: readonly Uint32Array[]): Uint32Array<ArrayBuffer> => {
-      const joined = new Uint32Array(parts.reduce((length, part) => length + part.length, 0))
-      let at = 0
-      for (const part of parts) {
-        joined.set(part, at)
-        at += part.length
-      }
-      return joined
-    }
-    const result = { records, newKeys, counts: join(counts), eventIds: join(eventIds) }
-    const reply: BatchReply = { id: batch.id, result, failures }
-    parentPort.postMessage(reply, [result.counts.buffer, result.eventIds.buffer])
-  })
+function parserThread(): { readonly entry: string | URL; readonly eval: boolean } {
+  // Not `new URL('./…', import.meta.url)`: ncc (webpack) would take that for an asset to copy.
+  const here = import.meta.url
+  if (!here.endsWith('.ts')) return { entry: new URL('parser-thread/index.js', here), eval: false }
+  const thread = JSON.stringify(new URL('parser-thread.ts', here).href)
+  return {
+    entry: `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${thread}) })`,
+    eval: true
+  }
 }
-
-/**
- * Workers run from source text (`eval: true`), not from a file: the action and the CLI are each
- * one ncc bundle, which has no separate worker file to point at, and the same text also works
- * under tsx and Vitest, which run the TypeScript source. The text is the three functions,
- * whatever the tool that compiled them made of them (each is passed as an expression, so a name a
- * bundler gives a function is only ever used inside it); esbuild (tsx) wraps named functions in a
- * `__name(fn, 'name')` helper defined outside them, hence the stand-in.
- */
-const WORKER_SOURCE = [
-  "'use strict'",
-  'const __name = (target) => target',
-  `;(${serveParser.toString()})(${createLogParser.toString()}, ${compileCondition.toString()})`
-].join('\n')
 
 /** Called with each batch's aggregate, in each worker's order, which its key ids depend on. */
 export type OnParsed = (worker: number, result: FileAggregate) => void
@@ -132,8 +61,9 @@ export class ParserPool {
   private failure: Error | undefined
 
   constructor(size: number, options: ParserOptions, onParsed: OnParsed) {
+    const thread = parserThread()
     this.workers = Array.from({ length: size }, (_, index) => {
-      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: options })
+      const worker = new Worker(thread.entry, { eval: thread.eval, workerData: options })
       worker.on('message', (reply: BatchReply) => this.settle(index, reply, onParsed))
       worker.on('error', (error) => this.fail(error))
       worker.on('exit', (code) => {

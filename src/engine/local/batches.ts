@@ -1,0 +1,78 @@
+import type { FileAggregate, LogParser } from './parse.js'
+
+/** A file for a parser thread: its bytes (moved, not copied), or a local path it reads itself. */
+export interface ParseJob {
+  readonly path: string
+  readonly gzipped: boolean
+  readonly bytes?: Uint8Array
+}
+
+/** The files the pool sends a parser thread in one message. */
+export interface Batch {
+  readonly id: number
+  readonly files: readonly ParseJob[]
+}
+
+/** Why a file of a batch was not counted. */
+export interface Failure {
+  readonly index: number
+  readonly reason: string
+  /** The file could not be read at all (an I/O error), as opposed to read and found broken. */
+  readonly unreadable: boolean
+}
+
+/** A parser thread's answer to a batch. */
+export interface BatchReply {
+  readonly id: number
+  /** The batch's good files, aggregated. */
+  readonly result: FileAggregate
+  readonly failures: readonly Failure[]
+}
+
+/**
+ * Parses a batch of files into one aggregate, reading those sent by path with `read`: in a parser
+ * thread, so that the main thread has nothing to do but merge.
+ */
+export function parseBatch(
+  parser: LogParser,
+  batch: Batch,
+  read: (path: string) => Uint8Array
+): BatchReply {
+  const newKeys: string[] = []
+  const counts: Uint32Array[] = []
+  const eventIds: Uint32Array[] = []
+  const failures: Failure[] = []
+  let records = 0
+  batch.files.forEach((file, index) => {
+    let bytes = file.bytes
+    if (bytes === undefined) {
+      try {
+        bytes = read(file.path)
+      } catch (error) {
+        failures.push({ index, reason: (error as Error).message, unreadable: true })
+        return
+      }
+    }
+    try {
+      const result = parser.parse(bytes, file.gzipped)
+      records += result.records
+      newKeys.push(...result.newKeys)
+      counts.push(result.counts)
+      eventIds.push(result.eventIds)
+    } catch (error) {
+      failures.push({ index, reason: (error as Error).message, unreadable: false })
+    }
+  })
+  const result = { records, newKeys, counts: join(counts), eventIds: join(eventIds) }
+  return { id: batch.id, result, failures }
+}
+
+function join(parts: readonly Uint32Array[]): Uint32Array<ArrayBuffer> {
+  const joined = new Uint32Array(parts.reduce((length, part) => length + part.length, 0))
+  let at = 0
+  for (const part of parts) {
+    joined.set(part, at)
+    at += part.length
+  }
+  return joined
+}
