@@ -1,4 +1,4 @@
-import type { FileAggregate, LogParser } from './parse.js'
+import type { FileAggregate, LogParser } from './parser/parser.js'
 
 /** A file for a parser thread: its bytes (moved, not copied), or a local path it reads itself. */
 export interface ParseJob {

@@ -9,7 +9,7 @@ import type { LocalSettings } from '../../plan/plan.js'
 import type { RunContext } from '../../run/context.js'
 import type { Scan, SkippedFile } from '../scan.js'
 import { EventIdSet } from './dedupe.js'
-import type { FileAggregate } from './parse.js'
+import type { FileAggregate } from './parser/parser.js'
 import { Progress } from './progress.js'
 import {
   ArchivedObject,

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads'
 import type { Batch, BatchReply, ParseJob } from './batches.js'
-import type { FileAggregate, ParserOptions } from './parse.js'
+import type { FileAggregate, ParserOptions } from './parser/parser.js'
 
 /**
  * Where a parser thread starts, and how. In a bundle (`dist/index.js`, `dist/cli/index.js`), from

@@ -2,8 +2,12 @@ import fc from 'fast-check'
 import { gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { EventIdSet } from '../src/engine/local/dedupe.js'
-import { createLogParser, type LogParser, type ParserOptions } from '../src/engine/local/parse.js'
-import { compileCondition, FLAG_RULES } from '../src/rules/flags.js'
+import {
+  createLogParser,
+  type LogParser,
+  type ParserOptions
+} from '../src/engine/local/parser/parser.js'
+import { FLAG_RULES } from '../src/rules/flags.js'
 
 const OPTIONS: ParserOptions = {
   start: '2026-11-01',
@@ -14,7 +18,7 @@ const OPTIONS: ParserOptions = {
 }
 
 function parser(options: Partial<ParserOptions> = {}): LogParser {
-  return createLogParser({ ...OPTIONS, ...options }, compileCondition)
+  return createLogParser({ ...OPTIONS, ...options })
 }
 
 /** The events per key (the key's values joined with `|`) of the given documents. */

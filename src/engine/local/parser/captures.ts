@@ -1,0 +1,68 @@
+/** How a captured value becomes text. */
+export const MISSING = 0 // absent or null: ''
+export const ASCII = 1 // a string of plain ASCII bytes
+export const UTF8 = 2 // a string with other bytes, and no escapes
+export const ESCAPED = 3 // a string with escapes
+export const RAW = 4 // not a string: its JSON text
+
+const EMPTY = Buffer.alloc(0)
+
+/**
+ * The current record's captured fields, by slot: where each value's bytes are in the document and
+ * how they read. No string is made until one is asked for, and the scanner only writes numbers.
+ */
+export class Captures {
+  readonly kinds: Uint8Array
+  /** For a string, the offsets of its first byte and of its closing quote; else of its JSON text. */
+  readonly starts: Int32Array
+  readonly ends: Int32Array
+  /** The document being scanned, which the offsets are into. */
+  bytes: Buffer = EMPTY
+
+  constructor(readonly slots: number) {
+    this.kinds = new Uint8Array(slots)
+    this.starts = new Int32Array(slots)
+    this.ends = new Int32Array(slots)
+  }
+
+  /** Lets go of the document. */
+  release(): void {
+    this.bytes = EMPTY
+  }
+
+  /** Whether the slot holds a value other than null or `""`. */
+  present(slot: number): boolean {
+    return (
+      this.kinds[slot] !== MISSING && (this.ends[slot] as number) > (this.starts[slot] as number)
+    )
+  }
+
+  /** The slot's value as text: a string decoded, another value's JSON text, '' when absent. */
+  decode(slot: number): string {
+    const from = this.starts[slot] as number
+    const to = this.ends[slot] as number
+    switch (this.kinds[slot]) {
+      case ASCII:
+        return this.bytes.toString('latin1', from, to)
+      case UTF8:
+      case RAW:
+        return this.bytes.toString('utf8', from, to)
+      case ESCAPED:
+        return JSON.parse(this.bytes.toString('utf8', from - 1, to + 1)) as string
+      default:
+        return ''
+    }
+  }
+
+  /** Whether the slot holds the string `ascii` (ASCII bytes), however it is written. */
+  holds(slot: number, ascii: Uint8Array): boolean {
+    const kind = this.kinds[slot]
+    if (kind !== ASCII) {
+      return kind === ESCAPED && this.decode(slot) === Buffer.from(ascii).toString('latin1')
+    }
+    const from = this.starts[slot] as number
+    if ((this.ends[slot] as number) - from !== ascii.length) return false
+    for (let i = 0; i < ascii.length; i++) if (this.bytes[from + i] !== ascii[i]) return false
+    return true
+  }
+}

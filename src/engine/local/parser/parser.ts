@@ -1,0 +1,69 @@
+import { gunzipSync } from 'node:zlib'
+import { FileAggregator, type FileAggregate, type ParserOptions } from './aggregate.js'
+import { Captures } from './captures.js'
+import { RECORD_FIELDS } from './record.js'
+import { DeliveryScanner } from './scanner.js'
+import { Shapes } from './shapes.js'
+
+export type { FileAggregate, ParserOptions } from './aggregate.js'
+
+export interface LogParser {
+  /** Throws an `Error` whose message says why the file is not a readable CloudTrail log file. */
+  parse(bytes: Uint8Array, gzipped: boolean): FileAggregate
+}
+
+/** Output in larger pieces than zlib's default 16 KiB: a quarter less time in gunzip. */
+const GUNZIP_CHUNK = 256 * 1024
+
+const RECORD_SHAPES = new Shapes(RECORD_FIELDS)
+
+/**
+ * Makes a parser of CloudTrail log files. It reads the bytes itself instead of `JSON.parse`: it
+ * validates the whole document as strictly as `JSON.parse` does, but makes strings only of the few
+ * fields the aggregate needs, and makes each distinct one once. That is what lets the local engine
+ * outrun DuckDB's `read_json`.
+ */
+export function createLogParser(options: ParserOptions): LogParser {
+  const captures = new Captures(RECORD_FIELDS.length)
+  const scanner = new DeliveryScanner(RECORD_SHAPES, captures)
+  const aggregator = new FileAggregator(options, captures)
+  const addRecord = (): void => aggregator.add()
+  return {
+    parse(input, gzipped) {
+      const bytes = gzipped && input.length > 0 ? gunzip(input) : asBuffer(input)
+      // An empty file is an empty delivery, not a broken one.
+      if (bytes.length === 0) {
+        return { records: 0, newKeys: [], counts: new Uint32Array(0), eventIds: new Uint32Array(0) }
+      }
+      captures.bytes = bytes
+      aggregator.begin()
+      let records: number
+      try {
+        records = scanner.scan(bytes, addRecord)
+      } catch (error) {
+        aggregator.abandon()
+        throw error
+      } finally {
+        captures.release()
+      }
+      return aggregator.finish(records)
+    }
+  }
+}
+
+function gunzip(input: Uint8Array): Buffer {
+  try {
+    return gunzipSync(input, { chunkSize: GUNZIP_CHUNK })
+  } catch (error) {
+    const code = (error as { code?: string }).code
+    throw new Error(
+      code === 'Z_BUF_ERROR'
+        ? 'truncated gzip: the file ends before its compressed data does'
+        : `not valid gzip: ${(error as Error).message}`
+    )
+  }
+}
+
+function asBuffer(input: Uint8Array): Buffer {
+  return Buffer.from(input.buffer, input.byteOffset, input.length)
+}
