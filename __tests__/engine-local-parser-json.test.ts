@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import {
+  isPlain,
   notJson,
   skipEscape,
   skipLiteral,
   skipNumber,
   skipScalar,
-  skipSpace
+  skipSpace,
+  skipString
 } from '../src/engine/local/parser/json.js'
 
 const END = 'not valid JSON: unexpected end of the document'
@@ -98,5 +100,44 @@ describe('JSON tokens', () => {
     expect(skip(skipScalar, '7]')).toBe(1)
     expect(skip(skipScalar, 'false')).toBe(5)
     expect(() => skip(skipScalar, '}')).toThrow(at(0))
+  })
+
+  it('tells four bytes with a quote, a backslash or a control character from four without', () => {
+    const bytes = new Uint8Array(4)
+    const view = new DataView(bytes.buffer)
+    const wrong: string[] = []
+    for (let at = 0; at < 4; at++) {
+      for (let byte = 0; byte < 256; byte++) {
+        bytes.fill(0x61)
+        bytes[at] = byte
+        const special = byte === 0x22 || byte === 0x5c || byte < 0x20
+        if (isPlain(view.getInt32(0, true)) === special) wrong.push(`${byte} at ${at}`)
+      }
+    }
+    expect(wrong).toEqual([])
+    expect(isPlain(view.getInt32(0, true))).toBe(true)
+  })
+
+  it('skips a string to past its closing quote, wherever its special bytes fall', () => {
+    for (let pad = 0; pad < 8; pad++) {
+      for (const contents of ['', 'é🚀', '\\"', '\\u00e9\\n', 'plain text']) {
+        const text = `"${'x'.repeat(pad)}${contents}"!`
+        const bytes = Buffer.from(text)
+        const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length)
+        expect(skipString(bytes, view, 1, bytes.length)).toBe(bytes.length - 1)
+      }
+    }
+  })
+
+  it.each([
+    ['"abcdefgh\u0001"', at(9)],
+    ['"abcdefg\u001f"', at(8)],
+    ['"abcdefgh', END],
+    ['"abc\\q"', at(5)],
+    ['"abcdefgh\\', END]
+  ])('rejects the string %j', (text, message) => {
+    const bytes = Buffer.from(text)
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length)
+    expect(() => skipString(bytes, view, 1, bytes.length)).toThrow(message)
   })
 })

@@ -87,6 +87,28 @@ describe('the delivery scanner', () => {
     expect(captures.decode(1)).toBe('a"b')
   })
 
+  it('reads strings four bytes at a time, wherever their special bytes fall', () => {
+    for (let pad = 0; pad < 8; pad++) {
+      const x = 'x'.repeat(pad)
+      const { captures, scanner: deliveries } = scanner()
+      const bytes = Buffer.from(
+        delivery(
+          `{"${x}k":"${x}\\"","eventName":"${x}é","errorCode":"${x}plain text","x${x}":"${x}\\n"}`
+        )
+      )
+      captures.bytes = bytes
+      const read: [number, string][] = []
+      deliveries.scan(bytes, () => {
+        for (const slot of [0, 1])
+          read.push([captures.kinds[slot] as number, captures.decode(slot)])
+      })
+      expect(read).toEqual([
+        [UTF8, `${x}é`],
+        [ASCII, `${x}plain text`]
+      ])
+    }
+  })
+
   it('starts each record with no field', () => {
     const { records } = scan(
       delivery('{"eventName":"A","errorCode":"E"}', '{"eventName":"B"}', '{}')

@@ -5,6 +5,7 @@ import {
   CLOSE_OBJECT,
   COLON,
   COMMA,
+  isPlain,
   LETTER_N,
   notJson,
   OPEN_ARRAY,
@@ -12,7 +13,8 @@ import {
   QUOTE,
   skipEscape,
   skipScalar,
-  skipSpace
+  skipSpace,
+  skipString
 } from './json.js'
 import { IGNORED, ROOT, Shapes } from './shapes.js'
 
@@ -31,10 +33,7 @@ const DOCUMENT_KEYS = new Shapes([['Records']])
  * JSON text when it is itself a captured value.
  */
 export class DeliveryScanner {
-  private closers = new Uint8Array(64)
-  private frameShapes = new Int32Array(64)
-  private frameSlots = new Int32Array(64)
-  private depth = 0
+  private stack: Stack = newStack(64)
   /** What the next value is: its shape if it opens an object or array, the slot it fills. */
   private nextShape = DOCUMENT
   private nextSlot = -1
@@ -57,39 +56,85 @@ export class DeliveryScanner {
    */
   scan(b: Uint8Array, onRecord: () => void): number {
     const n = b.length
-    this.depth = 0
+    const view = new DataView(b.buffer, b.byteOffset, b.byteLength)
+    const { kinds, starts, ends } = this.captures
     this.nextShape = DOCUMENT
     this.nextSlot = -1
     this.elements = 0
     this.seenRecords = false
     this.problem = ''
+    // The stack, in locals for the loop: growing it replaces the arrays.
+    let { closers, frameShapes, frameSlots } = this.stack
+    let depth = 0
     let i = 0
     for (;;) {
       i = skipSpace(b, i, n)
       const shape = this.nextShape
       const slot = this.nextSlot
-      this.nextShape = IGNORED
-      this.nextSlot = -1
-      if (shape !== IGNORED) this.expect(shape, i < n ? (b[i] as number) : 0)
-      const c = i < n ? (b[i] as number) : 0
+      if (shape !== IGNORED) {
+        this.nextShape = IGNORED
+        this.expect(shape, i < n ? (b[i] as number) : 0)
+      }
+      if (slot >= 0) this.nextSlot = -1
+      let c = i < n ? (b[i] as number) : 0
       if (c === QUOTE) {
-        i = slot < 0 ? skipString(b, i + 1, n) : this.captureString(b, i + 1, n, slot)
+        i = slot < 0 ? skipString(b, view, i + 1, n) : this.captureString(b, view, i + 1, n, slot)
       } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
-        i = this.open(b, i, n, c, shape, slot)
+        const frameShape = frameShapeOf(c, shape)
+        if (frameShape === ROOT) kinds.fill(MISSING)
+        if (slot >= 0) starts[slot] = i
+        if (depth === closers.length) {
+          this.stack = grow(this.stack)
+          ;({ closers, frameShapes, frameSlots } = this.stack)
+        }
+        const close = c === OPEN_OBJECT ? CLOSE_OBJECT : CLOSE_ARRAY
+        closers[depth] = close
+        frameShapes[depth] = frameShape
+        frameSlots[depth] = slot
+        depth++
+        i = skipSpace(b, i + 1, n)
         // On to its first value; or, when it is empty, it closes below like any other.
-        if (i >= 0) continue
-        i = -i
+        if (i >= n || b[i] !== close) {
+          i =
+            close === CLOSE_OBJECT
+              ? this.key(b, view, i, n, frameShape)
+              : this.element(i, frameShape)
+          continue
+        }
       } else {
         const from = i
         i = skipScalar(b, i, n)
         if (slot >= 0) this.capture(slot, c === LETTER_N ? MISSING : RAW, from, i)
       }
-      i = this.afterValue(b, i, n, onRecord)
-      if (i < 0) break
+      // After a value: close what ends here, or go on to the next key or element.
+      for (;;) {
+        i = skipSpace(b, i, n)
+        if (depth === 0) {
+          if (i < n) notJson(i, n)
+          if (!this.seenRecords) this.fail('it has no "Records" key')
+          if (this.problem !== '') throw new Error(`not a CloudTrail log file: ${this.problem}`)
+          return this.elements
+        }
+        c = i < n ? (b[i] as number) : 0
+        if (c === COMMA) {
+          const frameShape = frameShapes[depth - 1] as number
+          i =
+            closers[depth - 1] === CLOSE_OBJECT
+              ? this.key(b, view, skipSpace(b, i + 1, n), n, frameShape)
+              : this.element(i + 1, frameShape)
+          break
+        }
+        if (c !== closers[depth - 1] || i >= n) notJson(i, n)
+        i++
+        depth--
+        const captured = frameSlots[depth] as number
+        if (captured >= 0) {
+          kinds[captured] = RAW
+          ends[captured] = i
+        }
+        if (frameShapes[depth] === ROOT && this.problem === '') onRecord()
+      }
     }
-    if (!this.seenRecords) this.fail('it has no "Records" key')
-    if (this.problem !== '') throw new Error(`not a CloudTrail log file: ${this.problem}`)
-    return this.elements
   }
 
   /** Notes what a value must be where it is: the document an object, and so on. */
@@ -109,12 +154,16 @@ export class DeliveryScanner {
   }
 
   /** Captures the string whose contents start at `i`; returns the offset past its closing quote. */
-  private captureString(b: Uint8Array, i: number, n: number, slot: number): number {
+  private captureString(b: Uint8Array, view: DataView, i: number, n: number, slot: number): number {
     const from = i
     let high = 0
     let escaped = false
     let c = 0
     for (;;) {
+      for (let v = 0; i + 4 <= n; i += 4) {
+        v = view.getInt32(i, true)
+        if ((v & 0x80808080) !== 0 || !isPlain(v)) break
+      }
       while (i < n) {
         c = b[i] as number
         if (c === QUOTE || c === BACKSLASH || c < 0x20) break
@@ -137,40 +186,8 @@ export class DeliveryScanner {
     ends[slot] = to
   }
 
-  /**
-   * Opens the object or array at `i`, of `shape` where it is, filling `slot`. Returns the offset
-   * of its first key or element, or, when it is empty, minus the offset of its closing byte.
-   */
-  private open(
-    b: Uint8Array,
-    i: number,
-    n: number,
-    c: number,
-    shape: number,
-    slot: number
-  ): number {
-    const isObject = c === OPEN_OBJECT
-    const frameShape = isObject
-      ? shape === DOCUMENT || shape > 0
-        ? shape
-        : IGNORED
-      : shape === RECORDS
-        ? RECORDS
-        : IGNORED
-    if (frameShape === ROOT) this.captures.kinds.fill(MISSING)
-    if (slot >= 0) this.captures.starts[slot] = i
-    const depth = this.depth
-    if (depth === this.closers.length) this.growStack()
-    this.closers[depth] = isObject ? CLOSE_OBJECT : CLOSE_ARRAY
-    this.frameShapes[depth] = frameShape
-    this.frameSlots[depth] = slot
-    this.depth = depth + 1
-    i = skipSpace(b, i + 1, n)
-    if (b[i] === this.closers[depth] && i < n) return -i
-    return isObject ? this.key(b, i, n, frameShape) : this.firstElement(i, frameShape)
-  }
-
-  private firstElement(i: number, frameShape: number): number {
+  /** At the element at `i` of an array of shape `frameShape`; notes what it is. */
+  private element(i: number, frameShape: number): number {
     if (frameShape === RECORDS) this.nextShape = ROOT
     return i
   }
@@ -179,12 +196,13 @@ export class DeliveryScanner {
    * Reads the key at `i` of an object of shape `frameShape`, and the colon after it; notes what its
    * value is. Returns the offset of the value.
    */
-  private key(b: Uint8Array, i: number, n: number, frameShape: number): number {
+  private key(b: Uint8Array, view: DataView, i: number, n: number, frameShape: number): number {
     if (i >= n || b[i] !== QUOTE) notJson(i, n)
     const from = ++i
     let escaped = false
     let c = 0
     for (;;) {
+      while (i + 4 <= n && isPlain(view.getInt32(i, true))) i += 4
       while (i < n) {
         c = b[i] as number
         if (c === QUOTE || c === BACKSLASH || c < 0x20) break
@@ -227,67 +245,37 @@ export class DeliveryScanner {
     }
     this.nextSlot = shapes.slotOf[entry] as number
   }
-
-  /**
-   * After a value: closes what ends at `i`, or goes on to the next key or element. Returns the
-   * offset of the next value, or -1 at the end of the document.
-   */
-  private afterValue(b: Uint8Array, i: number, n: number, onRecord: () => void): number {
-    for (;;) {
-      i = skipSpace(b, i, n)
-      const depth = this.depth
-      if (depth === 0) {
-        if (i < n) notJson(i, n)
-        return -1
-      }
-      const c = i < n ? (b[i] as number) : 0
-      if (c === COMMA) {
-        const frameShape = this.frameShapes[depth - 1] as number
-        if (this.closers[depth - 1] === CLOSE_OBJECT) {
-          return this.key(b, skipSpace(b, i + 1, n), n, frameShape)
-        }
-        return this.firstElement(i + 1, frameShape)
-      }
-      if (c !== this.closers[depth - 1] || i >= n) notJson(i, n)
-      i++
-      this.depth = depth - 1
-      const captured = this.frameSlots[depth - 1] as number
-      if (captured >= 0) {
-        this.captures.kinds[captured] = RAW
-        this.captures.ends[captured] = i
-      }
-      if (this.frameShapes[depth - 1] === ROOT && this.problem === '') onRecord()
-    }
-  }
-
-  private growStack(): void {
-    const size = this.closers.length * 2
-    const closers = new Uint8Array(size)
-    const frameShapes = new Int32Array(size)
-    const frameSlots = new Int32Array(size)
-    closers.set(this.closers)
-    frameShapes.set(this.frameShapes)
-    frameSlots.set(this.frameSlots)
-    this.closers = closers
-    this.frameShapes = frameShapes
-    this.frameSlots = frameSlots
-  }
 }
 
 /**
- * Past a string whose contents start at `i`: the offset after its closing quote. The hot loop:
- * most of a log file is strings no one reads.
+ * For each open object or array: the byte that closes it, its shape, and the slot that gets its
+ * JSON text, -1 if none.
  */
-function skipString(b: Uint8Array, i: number, n: number): number {
-  let c = 0
-  for (;;) {
-    while (i < n) {
-      c = b[i] as number
-      if (c === QUOTE || c === BACKSLASH || c < 0x20) break
-      i++
-    }
-    if (i >= n || c < 0x20) notJson(i, n)
-    if (c === QUOTE) return i + 1
-    i = skipEscape(b, i + 1, n)
+interface Stack {
+  readonly closers: Uint8Array
+  readonly frameShapes: Int32Array
+  readonly frameSlots: Int32Array
+}
+
+function newStack(size: number): Stack {
+  return {
+    closers: new Uint8Array(size),
+    frameShapes: new Int32Array(size),
+    frameSlots: new Int32Array(size)
   }
+}
+
+/** A stack twice the size, with the same frames. */
+function grow(stack: Stack): Stack {
+  const bigger = newStack(stack.closers.length * 2)
+  bigger.closers.set(stack.closers)
+  bigger.frameShapes.set(stack.frameShapes)
+  bigger.frameSlots.set(stack.frameSlots)
+  return bigger
+}
+
+/** The shape of the frame an object or array opens, where a value of `shape` is expected. */
+function frameShapeOf(c: number, shape: number): number {
+  if (c === OPEN_OBJECT) return shape === DOCUMENT || shape > 0 ? shape : IGNORED
+  return shape === RECORDS ? RECORDS : IGNORED
 }

@@ -6,11 +6,6 @@ export const IGNORED = 0
 /** The shape of the objects the paths start from (the records). */
 export const ROOT = 1
 
-interface Shape {
-  /** Its entries by the byte length of their key: most keys are ruled out by length alone. */
-  readonly byLength: (number[] | undefined)[]
-}
-
 /**
  * The objects whose keys matter, built from the paths of the captured fields: the root and, for
  * each key a path goes through, the shape of its value. Each key of a shape is an entry, which
@@ -27,7 +22,14 @@ export class Shapes {
   readonly shapeOf: number[] = []
   /** By shape: every slot at or under its keys, cleared when a key of that shape comes again. */
   readonly slotsUnder: number[][] = [[], []]
-  private readonly shapes: Shape[] = [{ byLength: [] }, { byLength: [] }]
+  /** By shape: its entries by key. */
+  private readonly keys: Map<string, number>[] = [new Map(), new Map()]
+  /**
+   * By shape: its entries in an open-addressing table (-1 where none) by a hash of the key's
+   * length and three of its bytes, at least twice as large as the entries: a key that matters
+   * costs a look or two and one comparison, and most of the others are ruled out by one look.
+   */
+  private readonly tables: Int32Array[] = []
 
   constructor(paths: readonly FieldPath[]) {
     paths.forEach((path, slot) => {
@@ -45,12 +47,15 @@ export class Shapes {
         }
       })
     })
-    for (let shape = ROOT; shape < this.shapes.length; shape++) this.collectSlots(shape, shape)
+    this.keys.forEach((keys, shape) => {
+      this.tables.push(this.table([...keys.values()]))
+      if (shape >= ROOT) this.collectSlots(shape, shape)
+    })
   }
 
   /** The number of shapes, `IGNORED` included. */
   get count(): number {
-    return this.shapes.length
+    return this.keys.length
   }
 
   /**
@@ -59,50 +64,72 @@ export class Shapes {
    */
   entryOf(b: Uint8Array, from: number, to: number, escaped: boolean, shape: number): number {
     if (escaped) {
-      const text = JSON.parse(
-        Buffer.from(b.buffer, b.byteOffset + from - 1, to - from + 2).toString()
-      ) as string
-      const name = new TextEncoder().encode(text)
-      return this.entryOf(name, 0, name.length, false, shape)
+      const quoted = Buffer.from(b.buffer, b.byteOffset + from - 1, to - from + 2)
+      return this.keys[shape]?.get(JSON.parse(quoted.toString()) as string) ?? -1
     }
-    const candidates = (this.shapes[shape] as Shape).byLength[to - from]
-    if (candidates === undefined) return -1
-    for (const entry of candidates) {
+    const table = this.tables[shape] as Int32Array
+    const mask = table.length - 1
+    const length = to - from
+    for (let at = keyHash(b, from, length) & mask; ; at = (at + 1) & mask) {
+      const entry = table[at] as number
+      if (entry < 0) return -1
       const name = this.names[entry] as Uint8Array
-      let j = 0
-      while (j < name.length && name[j] === b[from + j]) j++
-      if (j === name.length) return entry
+      if (name.length !== length) continue
+      // From the end: keys of a shape often share a prefix (eventName, eventType).
+      let j = length - 1
+      while (j >= 0 && name[j] === b[from + j]) j--
+      if (j < 0) return entry
     }
-    return -1
   }
 
   private entry(shape: number, key: string): number {
-    const name = new TextEncoder().encode(key)
-    const found = this.entryOf(name, 0, name.length, false, shape)
-    if (found >= 0) return found
+    const keys = this.keys[shape] as Map<string, number>
+    const found = keys.get(key)
+    if (found !== undefined) return found
     const entry = this.names.length
-    this.names.push(name)
+    this.names.push(new TextEncoder().encode(key))
     this.slotOf.push(-1)
     this.shapeOf.push(IGNORED)
-    ;((this.shapes[shape] as Shape).byLength[name.length] ??= []).push(entry)
+    keys.set(key, entry)
     return entry
   }
 
   private newShape(): number {
-    this.shapes.push({ byLength: [] })
+    this.keys.push(new Map())
     this.slotsUnder.push([])
-    return this.shapes.length - 1
+    return this.keys.length - 1
+  }
+
+  private table(entries: readonly number[]): Int32Array {
+    let size = 4
+    while (size < entries.length * 2) size *= 2
+    const table = new Int32Array(size).fill(-1)
+    for (const entry of entries) {
+      const name = this.names[entry] as Uint8Array
+      let at = keyHash(name, 0, name.length) & (size - 1)
+      while (table[at] !== -1) at = (at + 1) & (size - 1)
+      table[at] = entry
+    }
+    return table
   }
 
   /** Adds the slots under `shape` to those of `into`. */
   private collectSlots(shape: number, into: number): void {
-    for (const entries of (this.shapes[shape] as Shape).byLength) {
-      for (const entry of entries ?? []) {
-        const slot = this.slotOf[entry] as number
-        if (slot >= 0) (this.slotsUnder[into] as number[]).push(slot)
-        const nested = this.shapeOf[entry] as number
-        if (nested !== IGNORED) this.collectSlots(nested, into)
-      }
+    for (const entry of (this.keys[shape] as Map<string, number>).values()) {
+      const slot = this.slotOf[entry] as number
+      if (slot >= 0) (this.slotsUnder[into] as number[]).push(slot)
+      const nested = this.shapeOf[entry] as number
+      if (nested !== IGNORED) this.collectSlots(nested, into)
     }
   }
+}
+
+/** A hash of a key's length and its first, middle and last bytes. */
+function keyHash(b: Uint8Array, from: number, length: number): number {
+  if (length === 0) return 0
+  const first = b[from] as number
+  const middle = b[from + (length >> 1)] as number
+  const last = b[from + length - 1] as number
+  const h = Math.imul(length ^ (first << 8) ^ (middle << 16) ^ (last << 24), 0x9e3779b1)
+  return h ^ (h >>> 15)
 }
