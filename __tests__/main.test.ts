@@ -192,7 +192,7 @@ describe('the action', () => {
       'summary.md'
     ])
     expect(failures).toEqual([
-      'fail-on-permissions: 1 principal used actions that infra/allowed.json does not allow: arn:aws:iam::111122223333:role/ci-deploy (config:StopConfigurationRecorder, s3:ListAllMyBuckets)'
+      'fail-on-permissions: 1 principal used actions that infra/allowed.json does not allow: arn:aws:iam::111122223333:role/ci-deploy (config:StopConfigurationRecorder, s3:ListAllMyBuckets, sts:GetCallerIdentity)'
     ])
     expect(warnings).toContain(
       "'fail-on-permissions' (infra/allowed.json): s3:GetObjects matches no known IAM action; a typo?"

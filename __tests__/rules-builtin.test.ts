@@ -26,7 +26,7 @@ import { jsonRecordValues } from '../src/engine/local/record-values.js'
 import { compileCondition, FLAG_RULES, type FlagFields } from '../src/rules/flags.js'
 import { loadRules } from '../src/rules/load.js'
 import type { Rule } from '../src/rules/rule.js'
-import { PACK_CASES } from './rules-builtin-cases/index.js'
+import { PACK_CASES } from '../scripts/generator/rule-cases/index.js'
 
 const ACCOUNT = '111122223333'
 /** The rules that follow the CIS monitoring controls, as the audit flags did, under their names. */
