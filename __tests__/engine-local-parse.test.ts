@@ -3,7 +3,7 @@ import { gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { EventIdSet } from '../src/engine/local/dedupe.js'
 import { createLogParser, type LogParser, type ParserOptions } from '../src/engine/local/parse.js'
-import { compileCondition, FLAG_RULES } from '../src/rules/flags.js'
+import { compileCondition, FLAG_RULES } from '../src/engine/local/flags.js'
 
 const OPTIONS: ParserOptions = {
   start: '2026-11-01',

@@ -1,4 +1,4 @@
-import type { compileCondition, FlagFields, FlagRule } from '../../rules/flags.js'
+import type { compileCondition, FlagFields, FlagRule } from './flags.js'
 
 /** How a parser counts: the report's window and the run's semantics. */
 export interface ParserOptions {

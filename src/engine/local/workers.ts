@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads'
-import { compileCondition } from '../../rules/flags.js'
+import { compileCondition } from './flags.js'
 import { createLogParser, type FileAggregate, type ParserOptions } from './parse.js'
 
 /** A file for a parser thread: its bytes (moved, not copied), or a local path it reads itself. */
