@@ -351,7 +351,7 @@ describe('the local engine', () => {
     expect(sorted(rows)).toEqual(sorted(reference))
   })
 
-  it('counts what the reference counts, per account, region, event and principal', async () => {
+  it('counts what the reference counts, per account, region, event, day, error and identity type', async () => {
     const subject = plan(SINGLE, ALL_DAYS, 'event-time', true)
     const [{ rows }, reference] = await Promise.all([
       scanDir(subject),
