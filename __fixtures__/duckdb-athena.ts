@@ -1,6 +1,6 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api'
 import { join } from 'node:path'
-import { AGGREGATE_COLUMNS, type AggregateRow } from '../src/engine/aggregate.js'
+import { aggregateRow, AGGREGATE_COLUMNS, type AggregateRow } from '../src/engine/aggregate.js'
 import { JSON_ROOTS, SCALAR_PATHS } from '../src/rules/fields.js'
 import { logsRootKey, type Layout } from '../src/plan/layout.js'
 import type { TableRef } from '../src/plan/plan.js'
@@ -30,6 +30,11 @@ import type { TableRef } from '../src/plan/plan.js'
  * - `cardinality`: DuckDB's takes maps only; `len` is the length of a list.
  * - `array_join`: DuckDB's `array_to_string` also leaves NULL elements out, but gives NULL, not
  *   `''`, when every element is NULL.
+ * - `uuid`, `min` and `min_by(x, y, n)` over arrays, `CAST(… AS JSON)`: DuckDB's mean the same
+ *   (arrays compare element by element, text by code point; `min_by` skips NULL keys).
+ *
+ * And one rename, the only change made to the query's text (`duckdbText`): Trino's `transform`
+ * is DuckDB's `list_transform`, which a macro cannot stand for, as its argument is a lambda.
  */
 const PRESTO_MACROS = [
   `CREATE MACRO from_iso8601_timestamp(text) AS
@@ -46,6 +51,11 @@ const PRESTO_MACROS = [
   `CREATE MACRO cardinality(list) AS len(list)`,
   `CREATE MACRO array_join(list, separator) AS coalesce(array_to_string(list, separator), '')`
 ]
+
+/** The query as DuckDB runs it: Trino's `transform(array, lambda)` called by DuckDB's name. */
+function duckdbText(sql: string): string {
+  return sql.replace(/\btransform\(/g, 'list_transform(')
+}
 
 /** A tree of the record's scalar fields, by their CloudTrail keys: a leaf is `true`. */
 type FieldTree = { [key: string]: FieldTree | true }
@@ -179,39 +189,30 @@ export class AthenaOnDuckDB {
       FROM files`)
   }
 
-  /** Runs an aggregation query and reads its rows as the engines yield them. */
+  /**
+   * Runs an aggregation query and reads its rows as the Athena engine does: each row's cells as
+   * text, through `aggregateRow` (the count a whole number, the evidence JSON parsed).
+   */
   async aggregate(sql: string): Promise<AggregateRow[]> {
-    const reader = await this.connection.runAndReadAll(sql)
+    const reader = await this.connection.runAndReadAll(duckdbText(sql))
     const columns = reader.columnNames()
     if (columns.join() !== AGGREGATE_COLUMNS.join()) {
       throw new Error(`The query's columns are ${columns.join(', ')}`)
     }
-    return reader.getRowObjectsJS().map((row) => {
-      const text = (column: (typeof AGGREGATE_COLUMNS)[number]): string => {
-        const value = row[column]
-        if (typeof value !== 'string') throw new Error(`${column} is ${String(value)}, not text`)
-        return value
-      }
-      const events = row.events
-      if (typeof events !== 'bigint') throw new Error(`events is ${String(events)}, not a count`)
-      return {
-        account: text('account'),
-        region: text('region'),
-        eventsource: text('eventsource'),
-        eventname: text('eventname'),
-        eventdate: text('eventdate'),
-        errorcode: text('errorcode'),
-        identitytype: text('identitytype'),
-        principal: text('principal'),
-        flag: text('flag'),
-        events: Number(events)
-      }
+    return reader.getRowsJS().map((row, index) => {
+      const where = (): string => `row ${index + 1} of DuckDB's result`
+      const cells = row.map((value, column) => {
+        if (typeof value === 'string') return value
+        if (typeof value === 'bigint') return String(value)
+        throw new Error(`${where()}: ${columns[column]} is ${String(value)}, not text`)
+      })
+      return aggregateRow(cells, where)
     })
   }
 
   /** Runs a query and gives its rows as JavaScript values. */
   async rows(sql: string): Promise<Record<string, unknown>[]> {
-    const reader = await this.connection.runAndReadAll(sql)
+    const reader = await this.connection.runAndReadAll(duckdbText(sql))
     return reader.getRowObjectsJS()
   }
 

@@ -11,7 +11,7 @@ import type { Scan } from '../src/engine/scan.js'
 import { recordingLog, type RecordingLog } from './log.js'
 
 /**
- * Settings for the local engine over `logsDir`: one account, two regions, one day by event time;
+ * Settings for the local engine over `logsDir`: one account, two regions, one day by event time, no rules;
  * `folderDays` follows the window and boundary given.
  */
 export function localPlan(
@@ -30,6 +30,8 @@ export function localPlan(
     folderDays: folderDays(window, dayBoundary),
     dedupe: true,
     onBadFile: 'fail',
+    rules: [],
+    evidenceLimit: 100,
     ...overrides
   }
 }

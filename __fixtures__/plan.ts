@@ -2,7 +2,7 @@ import type { AthenaSettings } from '../src/plan/plan.js'
 import { folderDays } from '../src/inputs/window.js'
 
 /**
- * Settings for the Athena engine: one account, two regions, one day by event time, projection.
+ * Settings for the Athena engine: one account, two regions, one day by event time, projection, no rules.
  * `folderDays` follows the window and day boundary given, as `makePlan` computes it.
  */
 export function athenaPlan(overrides: Partial<AthenaSettings> = {}): AthenaSettings {
@@ -23,6 +23,8 @@ export function athenaPlan(overrides: Partial<AthenaSettings> = {}): AthenaSetti
     queryTimeoutMs: 30 * 60_000,
     resultReuseMinutes: 0,
     checkArchived: false,
+    rules: [],
+    evidenceLimit: 100,
     ...overrides
   }
 }

@@ -1,4 +1,7 @@
+import { BUILTIN_RULE_FILES } from '../src/rules/builtin.js'
+import { compareCodePoints } from '../src/rules/load.js'
 import type { Rule } from '../src/rules/rule.js'
+import { readRuleFile } from '../src/rules/sigma.js'
 
 /** A rule for report tests, whose condition they never evaluate: `eventName` is `name`. */
 export function testRule(key: string, overrides: Partial<Rule> = {}): Rule {
@@ -28,3 +31,8 @@ export function testRule(key: string, overrides: Partial<Rule> = {}): Rule {
     ...overrides
   }
 }
+
+/** The built-in rules, as `loadRules` gives them with `builtin-rules` on and no `rules`. */
+export const BUILTIN_RULES: readonly Rule[] = BUILTIN_RULE_FILES.flatMap(
+  ({ file, text }) => readRuleFile(text, file, true).rules
+).sort((a, b) => compareCodePoints(a.key, b.key))

@@ -21,6 +21,7 @@ import {
   createTableStatement,
   showTablePropertiesStatement
 } from '../src/engine/athena/sql.js'
+import { BUILTIN_RULES } from '../__fixtures__/rule.js'
 
 const REGION = 'us-east-1'
 const ACCOUNT = '123456789012'
@@ -41,11 +42,20 @@ const AGGREGATE_HEADER = [
   'errorcode',
   'identitytype',
   'principal',
-  'flag',
-  'events'
+  'actor',
+  'rules',
+  'events',
+  'first',
+  'last',
+  'evidence'
 ]
 
 /** The aggregate Athena would compute; moto hands it out as the aggregation's result. */
+/**
+ * The aggregate Athena would compute; moto hands it out as the aggregation's result. moto writes
+ * the CSV without escaping quotes, so no row carries evidence (JSON): the refused reads are found
+ * by a rule, with their times, and listed by none.
+ */
 const AGGREGATE: AthenaResult = [
   AGGREGATE_HEADER,
   [
@@ -57,8 +67,12 @@ const AGGREGATE: AthenaResult = [
     '',
     'AssumedRole',
     `arn:aws:iam::${ACCOUNT}:role/reader`,
+    'i-0123456789abcdef0',
     '',
-    '120'
+    '120',
+    '',
+    '',
+    null
   ],
   [
     ACCOUNT,
@@ -69,8 +83,12 @@ const AGGREGATE: AthenaResult = [
     '',
     'AWSService',
     'lambda.amazonaws.com',
+    'lambda.amazonaws.com',
     '',
-    '42'
+    '42',
+    '',
+    '',
+    null
   ],
   [
     ACCOUNT,
@@ -81,8 +99,12 @@ const AGGREGATE: AthenaResult = [
     '',
     'IAMUser',
     `arn:aws:iam::${ACCOUNT}:user/ci`,
+    'ci',
     '',
-    '42'
+    '42',
+    '',
+    '',
+    null
   ],
   [
     ACCOUNT,
@@ -93,8 +115,12 @@ const AGGREGATE: AthenaResult = [
     'AccessDenied',
     'AssumedRole',
     `arn:aws:iam::${ACCOUNT}:role/reader`,
-    '',
-    '5'
+    'i-0123456789abcdef0',
+    'unauthorized-calls',
+    '5',
+    `${DAY}T08:00:00Z`,
+    `${DAY}T09:30:00Z`,
+    null
   ],
   [
     ACCOUNT,
@@ -105,8 +131,12 @@ const AGGREGATE: AthenaResult = [
     null,
     'IAMUser',
     `arn:aws:iam::${ACCOUNT}:user/ci`,
-    null,
-    '3'
+    'ci',
+    '',
+    '3',
+    '',
+    '',
+    null
   ]
 ]
 
@@ -171,7 +201,8 @@ async function createTrailBucket(): Promise<void> {
 function planFor(inputs: Record<string, string>, regions: readonly string[]): AthenaSettings {
   return athenaSettings(
     parseInputs((input) => inputs[input] ?? '', new Date()),
-    regions
+    regions,
+    BUILTIN_RULES
   )
 }
 
@@ -245,6 +276,12 @@ describe('the bundled action against moto', () => {
       flagged: '0'
     })
     expect(await readFile(join(run.reportDir, 'events.csv'), 'utf8')).toBe(EVENTS_CSV)
+    const denied = BUILTIN_RULES.find((rule) => rule.key === 'unauthorized-calls')
+    expect(await readFile(join(run.reportDir, 'rules.csv'), 'utf8')).toBe(
+      `"level","rule","title","author","tags","findings","success","denied","error","first","last","principals"
+"low","unauthorized-calls","API call denied","cloudtrail-athena-report","${denied?.tags.join(' ')}","5","0","5","0","${DAY}T08:00:00Z","${DAY}T09:30:00Z","arn:aws:iam::${ACCOUNT}:role/reader"
+`
+    )
     expect(run.summary).toBe(expectedSummary(queryId))
     expect(run.stdout).toContain(
       '::warning::Could not look up table default.cloudtrail_report with GetTableMetadata (is not available: HTTP 500, SyntaxError); reading its properties with SHOW TBLPROPERTIES instead. Allow athena:GetTableMetadata to save that query on every run.\n'
@@ -334,6 +371,14 @@ function expectedSummary(queryId: string): string {
 | Total events | 212 |
 | Data scanned | 0 B (about $0.000048 at $5/TB, 10 MB minimum) |
 | Athena query | [${queryId}](${link}) |
+
+### 🚩 Detections
+
+| Level | Rule | Findings | Principals |
+| --- | --- | --- | --- |
+| low | API call denied (unauthorized-calls) | 5 | arn:aws:iam::123456789012:role/reader |
+
+5 findings are counted but not listed in findings.csv (evidence-limit 100).
 
 ### Top events
 

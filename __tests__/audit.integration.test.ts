@@ -5,7 +5,6 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { FakeGitHubApi } from '../__fixtures__/github-api.js'
 import { CLI, NODE, runBundledAction } from '../__fixtures__/runner.js'
-import { FLAG_NAMES } from '../src/rules/flags.js'
 import { generateSampleBucket } from '../scripts/generator/bucket.js'
 
 const ACCOUNT = '111122223333'
@@ -32,12 +31,17 @@ afterAll(async () => {
 
 const LOCAL = { engine: 'local', 'logs-dir': '', account: ACCOUNT, date: DAY }
 
-/** The count of a flag in flags.csv, summed over its rows. */
-function flagCount(csv: string, flag: string): number {
-  return csv
-    .trim()
+/** A rule's findings in rules.csv, 0 when it found nothing. */
+function findings(rulesCsv: string, rule: string): number {
+  const line = rulesCsv.split('\n').find((text) => text.includes(`,"${rule}",`))
+  return line === undefined ? 0 : Number(line.split('","')[5])
+}
+
+/** The events of an event name in events.csv, summed over its rows. */
+function eventCount(eventsCsv: string, name: string): number {
+  return eventsCsv
     .split('\n')
-    .filter((line) => line.startsWith(`"${flag}",`))
+    .filter((line) => line.includes(`,"${name}",`))
     .reduce((sum, line) => sum + Number(line.split(',').at(-1)?.replaceAll('"', '')), 0)
 }
 
@@ -49,31 +53,30 @@ describe('fail-on in the bundled action', () => {
       'logs-dir': logsDir,
       'fail-on': 'root-activity,StopLogging,vpc-changes'
     })
-    const flags = await readFile(join(run.reportDir, 'flags.csv'), 'utf8')
-    const rootActivity = flagCount(flags, 'root-activity')
-    const vpc = flagCount(flags, 'vpc-changes')
+    const rules = await readFile(join(run.reportDir, 'rules.csv'), 'utf8')
+    const events = await readFile(join(run.reportDir, 'events.csv'), 'utf8')
+    const rootActivity = findings(rules, 'root-activity')
+    const vpc = findings(rules, 'vpc-changes')
+    const stopLogging = eventCount(events, 'StopLogging')
     expect(rootActivity).toBeGreaterThan(0)
-    // StopLogging is flagged cloudtrail-changes (or root-activity, when root did it).
-    const stopLogging = flags
-      .split('\n')
-      .filter((line) => line.includes('"StopLogging"'))
-      .reduce((sum, line) => sum + Number(line.split(',').at(-1)?.replaceAll('"', '')), 0)
-    const flagged = flags
-      .split('\n')
-      .filter(
-        (line) =>
-          line.startsWith('"root-activity",') ||
-          line.startsWith('"vpc-changes",') ||
-          line.includes('"StopLogging"')
-      )
-      .reduce((sum, line) => sum + Number(line.split(',').at(-1)?.replaceAll('"', '')), 0)
+    expect(vpc).toBeGreaterThan(0)
     expect(run.code).toBe(1)
-    expect(run.outputs.flagged).toBe(String(flagged))
+    const flagged = Number(run.outputs.flagged)
+    expect(flagged).toBeGreaterThanOrEqual(Math.max(rootActivity, vpc, stopLogging))
+    expect(flagged).toBeLessThanOrEqual(rootActivity + vpc + stopLogging)
     expect(run.stdout).toContain(
       `::error::fail-on matched ${flagged} events: root-activity (${rootActivity}), StopLogging (${stopLogging}), vpc-changes (${vpc})`
     )
     expect(run.summary).toContain(`| Flagged (fail-on) | ${flagged} |`)
-    for (const file of ['events.csv', 'errors.csv', 'principals.csv', 'flags.csv', 'summary.md']) {
+    for (const file of [
+      'events.csv',
+      'errors.csv',
+      'principals.csv',
+      'findings.csv',
+      'findings.json',
+      'rules.csv',
+      'summary.md'
+    ]) {
       expect((await readFile(join(run.reportDir, file), 'utf8')).length, file).toBeGreaterThan(0)
     }
   })
@@ -90,7 +93,7 @@ describe('fail-on in the bundled action', () => {
     expect(run.outputs.flagged).toBe('0')
   })
 
-  it('refuses an unknown flag before reading anything', async () => {
+  it('refuses a rule that is not loaded before reading anything', async () => {
     const workdir = await mkdtemp(join(root, 'run-'))
     const run = await runBundledAction(workdir, {
       ...LOCAL,
@@ -99,7 +102,7 @@ describe('fail-on in the bundled action', () => {
     })
     expect(run.code).toBe(1)
     expect(run.stdout).toContain(
-      `::error::Input 'fail-on' names an unknown flag; the flags are ${FLAG_NAMES.join(', ')}; got "root-activty"`
+      `::error::Input 'fail-on' names no loaded rule (by name or id), level (critical, high, medium, low, informational) or event name; got "root-activty"`
     )
   })
 })
@@ -126,14 +129,17 @@ describe('fail-on in the bundled CLI', () => {
       { encoding: 'utf8' }
     )
 
-  it('exits 1 when a listed flag occurred, 0 when none did, 2 on a bad name', () => {
+  it('exits 1 when a listed rule found something, 0 when none did, 2 on a bad item', () => {
     const failed = cli('root-activity')
     expect(failed.status).toBe(1)
     expect(failed.stderr).toMatch(/^error: fail-on matched \d+ events?: root-activity \(\d+\)$/m)
     expect(cli('DeleteAccountPasswordPolicy').status).toBe(0)
-    const bad = cli('Root-Activity!')
+    const bad = cli('iam:CreateAccessKey')
     expect(bad.status).toBe(2)
-    expect(bad.stderr).toContain('error: --fail-on must list flag names')
+    expect(bad.stderr).toContain('error: --fail-on must list rule names or ids')
+    const unknown = cli('root-activty')
+    expect(unknown.status).toBe(2)
+    expect(unknown.stderr).toContain('error: --fail-on names no loaded rule')
   })
 })
 

@@ -17,6 +17,7 @@ import { ownTableProperties, startMoto, type Moto } from '../__fixtures__/moto.j
 import { parseInputs } from '../src/inputs/inputs.js'
 import { athenaSettings } from '../src/plan/plan.js'
 import { aggregationQuery } from '../src/engine/athena/sql.js'
+import { BUILTIN_RULES } from '../__fixtures__/rule.js'
 
 /** CI runs the bundle with the Node of `runs.using` (node24); locally, the Node running the tests. */
 const REGION = 'us-east-1'
@@ -131,7 +132,8 @@ async function heldAggregation(action: Run, output: () => string): Promise<strin
   const aggregation = aggregationQuery(
     athenaSettings(
       parseInputs((input) => INPUTS[input as keyof typeof INPUTS] ?? '', new Date()),
-      REGIONS
+      REGIONS,
+      BUILTIN_RULES
     )
   )
   const seen = new Set<string>()

@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { CLI, NODE } from '../__fixtures__/runner.js'
@@ -12,6 +14,7 @@ interface ActionYml {
 }
 import { athenaSettings } from '../src/plan/plan.js'
 import { coldRunStatements } from '../src/engine/athena/sql.js'
+import { BUILTIN_RULES } from '../__fixtures__/rule.js'
 
 /** The bundled CLI, with an endpoint where nothing listens: any AWS call would fail the run. */
 function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
@@ -50,7 +53,7 @@ describe('the CLI', () => {
     )
     expect(options.get('--retention-days 1-400')).toMatch(/^Days to keep the artifact \(1-400\)/)
     expect(options.get('--print-sql')).toBe(
-      'Print the Athena statements a cold run issues, and exit without calling AWS (needs --regions).'
+      'Print the Athena statements a cold run issues, the rules of the run included, and exit without calling AWS (needs --regions).'
     )
     for (const line of help.stdout.split('\n')) expect(line.length, line).toBeLessThanOrEqual(100)
   })
@@ -72,7 +75,9 @@ describe('the CLI', () => {
     const given: Partial<Record<string, string>> = {}
     for (let i = 0; i < args.length; i += 2) given[(args[i] ?? '').slice(2)] = args[i + 1]
     const inputs = parseInputs((input) => given[input] ?? '', new Date())
-    const statements = coldRunStatements(athenaSettings(inputs, ['us-east-1', 'eu-west-1']))
+    const statements = coldRunStatements(
+      athenaSettings(inputs, ['us-east-1', 'eu-west-1'], BUILTIN_RULES)
+    )
     expect(printed.status).toBe(0)
     expect(printed.stdout).toBe(statements.map((statement) => `${statement};\n\n`).join(''))
     expect(statements.map((statement) => statement.split('\n')[0])).toEqual([
@@ -80,6 +85,53 @@ describe('the CLI', () => {
       'ALTER TABLE `default`.`cloudtrail_report` ADD IF NOT EXISTS',
       'WITH records AS ('
     ])
+  })
+
+  it('prints the query with the rules of the run: the files given, without the built-in ones', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-rules-'))
+    writeFileSync(
+      join(dir, 'trail-stopped.yml'),
+      [
+        'title: Trail stopped',
+        'id: 5f1e0c3a-0000-4000-8000-000000000009',
+        'name: trail-stopped',
+        'level: high',
+        'logsource:',
+        '  product: aws',
+        '  service: cloudtrail',
+        'detection:',
+        '  selection:',
+        '    eventName: StopLogging',
+        '  condition: selection',
+        ''
+      ].join('\n')
+    )
+    const printed = cli(
+      ...['--bucket', 'trail-logs', '--account', '111122223333', '--regions', 'us-east-1'],
+      ...['--rules', join(dir, 'trail-stopped.yml'), '--builtin-rules', 'false', '--print-sql']
+    )
+    expect(printed.status, printed.stderr).toBe(0)
+    expect(printed.stdout).toContain(
+      "    array_join(ARRAY[\n      CASE WHEN coalesce(lower(eventname) = 'stoplogging', false) THEN 'trail-stopped' END\n    ], ' ') AS rules,\n"
+    )
+    expect(printed.stdout).not.toContain("'root-activity'")
+    rmSync(dir, { recursive: true })
+  })
+
+  it('exits 2 on a rule file that is not a Sigma rule, naming the file and the line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-rules-'))
+    writeFileSync(join(dir, 'broken.yml'), 'title: Broken\ndetection: [\n')
+    const printed = cli(
+      ...['--bucket', 'trail-logs', '--account', '111122223333', '--regions', 'us-east-1'],
+      ...['--rules', join(dir, 'broken.yml'), '--print-sql']
+    )
+    expect(printed.status).toBe(2)
+    expect(printed.stderr).toMatch(
+      new RegExp(
+        `^error: --rules has a file that is not a Sigma rule: ${join(dir, 'broken.yml')}:\\d+: `
+      )
+    )
+    rmSync(dir, { recursive: true })
   })
 
   it('needs --regions to print SQL, since it makes no AWS call', () => {

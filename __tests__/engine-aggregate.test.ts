@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { compareEvidence, compareText, type Evidence } from '../src/engine/aggregate.js'
+import {
+  aggregateRow,
+  compareEvidence,
+  compareText,
+  type Evidence
+} from '../src/engine/aggregate.js'
 
 describe('compareText', () => {
   it('orders by code point, as Athena and DuckDB compare text', () => {
@@ -35,5 +40,57 @@ describe('compareEvidence', () => {
     expect(compareEvidence(base, { ...base, eventid: 'a' })).toBeGreaterThan(0)
     expect(compareEvidence(base, { ...base, requestparameters: '{}' })).toBeLessThan(0)
     expect(compareEvidence(base, { ...base })).toBe(0)
+  })
+})
+
+describe('aggregateRow', () => {
+  const where = (): string => 'line 2 of the result of Athena query q-1'
+  const KEY = ['1', 'r', 's', 'n', 'd', '', 't', 'p', 'a', 'x']
+
+  it('reads a result row: its count, times and evidence', () => {
+    const evidence = JSON.stringify([['2026-11-22T10:00:00Z', 'e-1', 'ip', 'ua', 'arn', '{}']])
+    expect(aggregateRow([...KEY, '3', 'f', 'l', evidence], where)).toEqual({
+      account: '1',
+      region: 'r',
+      eventsource: 's',
+      eventname: 'n',
+      eventdate: 'd',
+      errorcode: '',
+      identitytype: 't',
+      principal: 'p',
+      actor: 'a',
+      rules: 'x',
+      events: 3,
+      first: 'f',
+      last: 'l',
+      evidence: [
+        {
+          eventtime: '2026-11-22T10:00:00Z',
+          eventid: 'e-1',
+          sourceipaddress: 'ip',
+          useragent: 'ua',
+          resources: 'arn',
+          requestparameters: '{}'
+        }
+      ]
+    })
+    expect(aggregateRow([...KEY, '3', '', '', ''], where).evidence).toEqual([])
+  })
+
+  it.each([
+    ['[[', 'not valid JSON'],
+    ['{}', 'not an array'],
+    ['[["a"]]', 'not so at item 1'],
+    ['[["a","b","c","d","e",null]]', 'not so at item 1']
+  ])('refuses the evidence %s, naming where it is', (evidence, why) => {
+    expect(() => aggregateRow([...KEY, '3', '', '', evidence], where)).toThrow(
+      `line 2 of the result of Athena query q-1: evidence is not a JSON array of arrays of 6 strings (${why}`
+    )
+  })
+
+  it('refuses a row of other length, naming where it is', () => {
+    expect(() => aggregateRow(KEY, where)).toThrow(
+      'line 2 of the result of Athena query q-1 has 10 values; expected 14'
+    )
   })
 })

@@ -12,6 +12,7 @@ import { runInNewContext } from 'node:vm'
 import { describe, expect, it } from 'vitest'
 import { recordingLog } from '../__fixtures__/log.js'
 import { athenaPlan } from '../__fixtures__/plan.js'
+import { testRule } from '../__fixtures__/rule.js'
 import type { Aggregate } from '../src/engine/aggregate.js'
 import { scanWithAthena } from '../src/engine/athena/scan.js'
 import { buildReports } from '../src/reports/index.js'
@@ -36,7 +37,10 @@ const PRINCIPALS = ['role/reader', 'role/deployer', 'user/ci'].map(
 )
 
 const HEADER =
-  '"account","region","eventsource","eventname","eventdate","errorcode","identitytype","principal","flag","events"\n'
+  '"account","region","eventsource","eventname","eventdate","errorcode","identitytype","principal","actor","rules","events","first","last","evidence"\n'
+
+/** Found by every 13th row, each with its evidence. */
+const RULE = testRule('denied-burst')
 
 /** Row `i` of the result, quoted as Athena writes it; its `events` is `i % 7 + 1`. */
 function line(i: number): string {
@@ -44,7 +48,14 @@ function line(i: number): string {
   const region = REGIONS[i % REGIONS.length] ?? ''
   const principal = PRINCIPALS[i % PRINCIPALS.length] ?? ''
   const errorcode = i % 11 === 0 ? '"AccessDenied"' : ''
-  return `"111122223333","${region}","${source}","${name}","2024-03-10",${errorcode},"AssumedRole","${principal}",,"${(i % 7) + 1}"\n`
+  const events = `"${(i % 7) + 1}"`
+  const time = `2024-03-10T${String(i % 24).padStart(2, '0')}:00:00Z`
+  const evidence = JSON.stringify([[time, `e-${i}`, '203.0.113.7', 'aws-cli/2.15.0', '', '{}']])
+  const found =
+    i % 13 === 0
+      ? `"${RULE.key}",${events},"${time}","${time}","${evidence.replaceAll('"', '""')}"`
+      : `"",${events},"","",`
+  return `"111122223333","${region}","${source}","${name}","2024-03-10",${errorcode},"AssumedRole","${principal}","session-${i % 5}",${found}\n`
 }
 
 /** The result CSV, made as S3 would send it: a chunk at a time, never all of it in memory. */
@@ -126,13 +137,14 @@ describe('a result of 1,000,000 aggregate rows', () => {
       }
     }
 
-    const reports = await buildReports(measured(scan.rows))
+    const reports = await buildReports(measured(scan.rows), { rules: [RULE], evidenceLimit: 100 })
 
     expect(rows).toBe(ROWS)
     // Σ (i % 7 + 1) over 0..999,999: 142,857 full cycles of 1..7 (28 each), then 1.
     expect(reports.totalEvents).toBe(142_857 * 28 + 1)
     expect(reports.regions.map(({ key }) => key[0]).sort()).toEqual([...REGIONS].sort())
     expect(reports.principals).toHaveLength(PRINCIPALS.length)
+    expect(reports.findings[0]?.listed).toHaveLength(100)
     expect(live).toHaveLength(ROWS / SAMPLE_EVERY)
 
     // Holding the rows would take hundreds of MiB (a row object is well over 100 bytes); streaming

@@ -24,7 +24,11 @@ const ROW: AggregateRow = {
   errorcode: '',
   identitytype: 'AWSService',
   principal: 'lambda.amazonaws.com',
-  flag: '',
+  actor: '',
+  rules: '',
+  first: '',
+  last: '',
+  evidence: [],
   events: 42
 }
 
@@ -44,7 +48,11 @@ const RESULT: AthenaResult = [
     ROW.identitytype,
     ROW.principal,
     null,
-    '42'
+    '',
+    '42',
+    '',
+    '',
+    null
   ]
 ]
 

@@ -20,6 +20,7 @@ import { PassThrough, Readable } from 'node:stream'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { recordingLog, type RecordingLog } from '../__fixtures__/log.js'
 import { athenaPlan } from '../__fixtures__/plan.js'
+import { testRule } from '../__fixtures__/rule.js'
 import type { AggregateRow } from '../src/engine/aggregate.js'
 import { scanWithAthena, type AthenaScanContext } from '../src/engine/athena/scan.js'
 import type { AthenaSettings } from '../src/plan/plan.js'
@@ -36,13 +37,27 @@ const s3Mock = mockClient(s3)
 let log: RecordingLog
 
 const HEADER =
-  '"account","region","eventsource","eventname","eventdate","errorcode","identitytype","principal","flag","events"\n'
+  '"account","region","eventsource","eventname","eventdate","errorcode","identitytype","principal","actor","rules","events","first","last","evidence"\n'
+
+const EVIDENCE = [
+  {
+    eventtime: '2024-03-10T08:00:00Z',
+    eventid: 'e-1',
+    sourceipaddress: '203.0.113.7',
+    useragent: 'aws-cli/2.15.0 "quoted"',
+    resources: 'arn:aws:s3:::b arn:aws:s3:::b/k',
+    requestparameters: '{"bucketName":"b"}'
+  }
+]
+/** The evidence column as the query writes it: JSON arrays of the evidence fields, in order. */
+const EVIDENCE_JSON = JSON.stringify(EVIDENCE.map((item) => Object.values(item)))
 
 /** Two rows as Athena writes them: every value quoted, quotes doubled, NULL as an empty field. */
 const RESULT =
   HEADER +
-  '"111122223333","eu-west-1","sts.amazonaws.com","AssumeRole","2024-03-10","","AWSService","lambda.amazonaws.com","","42"\n' +
-  '"111122223333","us-east-1","s3.amazonaws.com","GetObject","2024-03-10","AccessDenied","AssumedRole","arn:aws:iam::111122223333:role/a ""quoted"", role",,"7"\n'
+  '"111122223333","eu-west-1","sts.amazonaws.com","AssumeRole","2024-03-10","","AWSService","lambda.amazonaws.com","lambda.amazonaws.com","","42","","",""\n' +
+  '"111122223333","us-east-1","s3.amazonaws.com","GetObject","2024-03-10","AccessDenied","AssumedRole","arn:aws:iam::111122223333:role/a ""quoted"", role",,"s3-denied","7","2024-03-10T08:00:00Z","2024-03-10T09:00:00Z",' +
+  `"${EVIDENCE_JSON.replaceAll('"', '""')}"\n`
 
 const ROWS: AggregateRow[] = [
   {
@@ -54,8 +69,12 @@ const ROWS: AggregateRow[] = [
     errorcode: '',
     identitytype: 'AWSService',
     principal: 'lambda.amazonaws.com',
-    flag: '',
-    events: 42
+    actor: 'lambda.amazonaws.com',
+    rules: '',
+    events: 42,
+    first: '',
+    last: '',
+    evidence: []
   },
   {
     account: '111122223333',
@@ -66,8 +85,12 @@ const ROWS: AggregateRow[] = [
     errorcode: 'AccessDenied',
     identitytype: 'AssumedRole',
     principal: 'arn:aws:iam::111122223333:role/a "quoted", role',
-    flag: '',
-    events: 7
+    actor: '',
+    rules: 's3-denied',
+    events: 7,
+    first: '2024-03-10T08:00:00Z',
+    last: '2024-03-10T09:00:00Z',
+    evidence: EVIDENCE
   }
 ]
 
@@ -310,6 +333,22 @@ describe('a warm run', () => {
 })
 
 describe('a run that goes wrong', () => {
+  it('fails before any AWS call when the query is too long for Athena (too many rules)', async () => {
+    const long = testRule('long', {
+      condition: {
+        kind: 'match',
+        field: { path: 'eventName', source: { kind: 'column', column: 'eventname', keys: [] } },
+        test: { kind: 'pattern', parts: [{ text: 'x'.repeat(300_000) }], cased: true }
+      }
+    })
+
+    await expect(scan(athenaPlan({ rules: [long] }))).rejects.toThrow(
+      /^Input 'rules' makes the Athena query [\d,]+ bytes long \(1 rule\), over Athena's limit of 262,144 bytes/
+    )
+    expect(athenaMock.calls()).toEqual([])
+    expect(s3Mock.calls()).toEqual([])
+  })
+
   it('refuses a table of the same name that it did not create', async () => {
     const foreign = Object.fromEntries(
       Object.entries(COVERING_TABLE).filter(([key]) => key !== 'cloudtrail-athena-report.managed')
@@ -423,17 +462,29 @@ describe('a run that goes wrong', () => {
     })
 
     await expect(scan()).rejects.toThrow(
-      'The result of Athena query q-1 (s3://athena-results/cloudtrail/q-1.csv) has the columns awsregion, eventsource, eventname, eventtime, count; expected account, region, eventsource, eventname, eventdate, errorcode, identitytype, principal, flag, events'
+      'The result of Athena query q-1 (s3://athena-results/cloudtrail/q-1.csv) has the columns awsregion, eventsource, eventname, eventtime, count; expected account, region, eventsource, eventname, eventdate, errorcode, identitytype, principal, actor, rules, events, first, last, evidence'
     )
   })
 
   it('fails on a count that is not a whole number, naming the line', async () => {
     s3Mock.on(GetObjectCommand).resolves({
-      Body: body(Readable.from([`${HEADER}"1","r","s","n","d","","t","p","","many"\n`]))
+      Body: body(Readable.from([`${HEADER}"1","r","s","n","d","","t","p","","","many","","",""\n`]))
     })
 
     await expect(scan()).rejects.toThrow(
       'line 2 of the result of Athena query q-1 (s3://athena-results/cloudtrail/q-1.csv): events is "many", not a whole number'
+    )
+  })
+
+  it('fails on evidence that is not what the query writes, naming the line', async () => {
+    s3Mock.on(GetObjectCommand).resolves({
+      Body: body(
+        Readable.from([`${HEADER}"1","r","s","n","d","","t","p","","x","1","","","[[""e-1""]]"\n`])
+      )
+    })
+
+    await expect(scan()).rejects.toThrow(
+      'line 2 of the result of Athena query q-1 (s3://athena-results/cloudtrail/q-1.csv): evidence is not a JSON array of arrays of 6 strings (not so at item 1): "[[\\"e-1\\"]]"'
     )
   })
 
@@ -487,8 +538,12 @@ const cellsOf = (row: AggregateRow): (string | null)[] => [
   row.errorcode === '' ? null : row.errorcode,
   row.identitytype,
   row.principal,
-  row.flag === '' ? null : row.flag,
-  String(row.events)
+  row.actor === '' ? null : row.actor,
+  row.rules,
+  String(row.events),
+  row.first,
+  row.last,
+  row.evidence.length === 0 ? null : JSON.stringify(row.evidence.map((item) => Object.values(item)))
 ]
 
 const THIRD_ROW: AggregateRow = {
@@ -598,7 +653,7 @@ describe('a workgroup that manages query results', () => {
       .resolves(page([['awsregion', 'eventsource', 'eventname', 'eventtime', 'count']]))
 
     await expect(scan()).rejects.toThrow(
-      'The result of Athena query q-1 (GetQueryResults) has the columns awsregion, eventsource, eventname, eventtime, count; expected account, region, eventsource, eventname, eventdate, errorcode, identitytype, principal, flag, events'
+      'The result of Athena query q-1 (GetQueryResults) has the columns awsregion, eventsource, eventname, eventtime, count; expected account, region, eventsource, eventname, eventdate, errorcode, identitytype, principal, actor, rules, events, first, last, evidence'
     )
   })
 
@@ -609,7 +664,7 @@ describe('a workgroup that manages query results', () => {
       .resolvesOnce(page([['111122223333', 'eu-west-1', '42']]))
 
     await expect(scan()).rejects.toThrow(
-      'row 2 of the result of Athena query q-1 (GetQueryResults) has 3 values; expected 10'
+      'row 2 of the result of Athena query q-1 (GetQueryResults) has 3 values; expected 14'
     )
   })
 

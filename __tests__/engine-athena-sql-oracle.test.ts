@@ -1,37 +1,37 @@
 /**
- * The SQL oracle: the project's own Athena aggregation query, run by DuckDB over the same
- * generated log files, must give exactly the local engine's aggregate. Nothing of the query is
- * rewritten: DuckDB reads it through a view shaped like the Athena table and two macros for the
- * Presto functions it lacks (`__fixtures__/duckdb-athena.ts`). So the filters, the principal and
- * flag CASE expressions, the dedupe counting and the event-time window are proven to mean the same
- * in both engines, on late deliveries, duplicates, digest and Insights folders and odd JSON.
+ * The SQL oracle: the project's own Athena aggregation query, run by DuckDB over generated log
+ * files, must give exactly the reference aggregate (`__fixtures__/reference-aggregate.ts`: the
+ * contract's definitions, over the same records read with `JSON.parse`). The query runs as it is
+ * sent to Athena, but for one function's name: DuckDB reads it through a view shaped like the
+ * Athena table and macros for the Presto functions it lacks (`__fixtures__/duckdb-athena.ts`). So
+ * the partition filters, the principal and actor, every built-in rule, the dedupe counting, the
+ * event-time window, the first and last times and the evidence (its order, its limit, one item per
+ * eventID) are proven to mean what the contract says, on late deliveries, duplicates that differ,
+ * events without an eventID, digest and Insights folders and odd JSON. The local engine must give
+ * the same aggregate.
  */
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AthenaOnDuckDB } from '../__fixtures__/duckdb-athena.js'
+import { BURST, edgeRecords, spellEscapes } from '../__fixtures__/edge-records.js'
 import { scanDir, writeLogFile } from '../__fixtures__/local-scan.js'
-import type { AggregateRow } from '../src/engine/aggregate.js'
-import { FLAG_NAMES, FLAG_RULES, type Condition } from '../src/rules/flags.js'
+import { athenaPlan } from '../__fixtures__/plan.js'
+import { referenceAggregate } from '../__fixtures__/reference-aggregate.js'
 import {
   generateSampleBucket,
   type SampleFacts,
   type SampleOptions
 } from '../scripts/generator/bucket.js'
-import {
-  makeRecord,
-  type EventContext,
-  type Json,
-  type JsonObject
-} from '../scripts/generator/events.js'
-import { Random } from '../scripts/generator/random.js'
-import type { Layout } from '../src/plan/layout.js'
-import type { LocalEngineSettings } from '../src/engine/local/scan.js'
-import type { AthenaSettings, TableRef } from '../src/plan/plan.js'
-import { athenaPlan } from '../__fixtures__/plan.js'
+import { AGGREGATE_KEY_COLUMNS, type AggregateRow } from '../src/engine/aggregate.js'
 import { aggregationQuery } from '../src/engine/athena/sql.js'
+import type { LocalEngineSettings } from '../src/engine/local/scan.js'
 import { folderDays, type DayBoundary, type Window } from '../src/inputs/window.js'
+import type { Layout } from '../src/plan/layout.js'
+import type { AthenaSettings, TableRef } from '../src/plan/plan.js'
+import { loadRules } from '../src/rules/load.js'
+import type { Rule } from '../src/rules/rule.js'
 
 const ACCOUNTS = ['111122223333', '444455556666']
 const REGIONS = ['eu-west-1', 'us-east-1']
@@ -54,178 +54,12 @@ const DAY_1: Window = { start: '2026-11-01', end: '2026-11-01' }
 const ALL_DAYS: Window = { start: '2026-11-01', end: '2026-11-03' }
 const BOUNDARIES: readonly DayBoundary[] = ['event-time', 'delivery']
 const DEDUPE = [true, false] as const
+/** None, the fewest, and fewer than the burst of the edge records has. */
+const LIMITS = [0, 1, 100] as const
 
-/** The edge cases below sit in this account's us-east-1 folders, delivered at these times. */
+/** The edge cases sit in this account's us-east-1 folders, delivered at these times. */
 const EDGE_ACCOUNT = '111122223333'
 const EDGE_DELIVERIES = ['2026-11-01T23:55:00Z', '2026-11-02T00:05:00Z']
-
-type IdentityKind = NonNullable<Parameters<typeof makeRecord>[2]>
-
-/**
- * The event names an audit rule lists for one service, when the rule is such a list
- * (`call(service, names)` in `flags.ts`), so that every name of every list is tried.
- */
-function apiCallsOf(condition: Condition): [source: string, name: string][] {
-  if (!('all' in condition)) return []
-  let source: string | undefined
-  let names: readonly string[] = []
-  for (const part of condition.all) {
-    if ('field' in part && part.field === 'eventsource' && 'is' in part) source = part.is
-    if ('field' in part && part.field === 'eventname' && 'oneOf' in part) names = part.oneOf
-  }
-  return source === undefined ? [] : names.map((name) => [source, name])
-}
-
-/**
- * In the JSON text, `\uE000` followed by a character becomes that character as a `\u` escape:
- * CloudTrail never writes one, but a JSON reader must read `"\u0041ssumedRole"` as `AssumedRole`,
- * and the local engine's parser takes a separate path for escaped strings.
- */
-function spellEscapes(json: string): string {
-  return json.replace(/\uE000(.)/g, (_, character: string) => {
-    return `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`
-  })
-}
-
-/**
- * Records made by the generator, then changed into the cases the random sample makes rarely or
- * never: an event for every audit rule and its near misses, each principal fallback, dedupe
- * corners, and event times in other forms. Each is a CloudTrail record shape; the comment says
- * what it probes.
- */
-function edgeRecords(account: string): JsonObject[] {
-  const random = new Random(2026)
-  // Minutes before midnight: the second delivery, in the next day's folder, is a late one.
-  const late: EventContext = {
-    random,
-    account,
-    region: 'us-east-1',
-    time: new Date('2026-11-01T23:50:00Z')
-  }
-  const event = (
-    source: string,
-    name: string,
-    kind: IdentityKind,
-    changes: JsonObject = {}
-  ): JsonObject => ({
-    ...makeRecord(late, { source, name, weight: 1, readOnly: false }, kind),
-    ...changes
-  })
-  const withIdentity = (record: JsonObject, changes: JsonObject): JsonObject => ({
-    ...record,
-    userIdentity: { ...(record.userIdentity as JsonObject), ...changes }
-  })
-  const without = (record: JsonObject, key: string): JsonObject => {
-    const copy = { ...record }
-    delete copy[key]
-    return copy
-  }
-  const login = (kind: IdentityKind, response: Json, additional: Json): JsonObject =>
-    event('signin.amazonaws.com', 'ConsoleLogin', kind, {
-      responseElements: response,
-      additionalEventData: additional
-    })
-  const shared = random.uuid()
-
-  return [
-    // Every event name of every rule that lists API calls; one refused, which the more severe
-    // rule still names.
-    ...FLAG_RULES.flatMap((rule) =>
-      apiCallsOf(rule.when).map(([source, name]) => event(source, name, 'role'))
-    ),
-    event('cloudtrail.amazonaws.com', 'StopLogging', 'user', { errorCode: 'AccessDenied' }),
-    // The right name from another service is no change to audit.
-    event('ec2.amazonaws.com', 'StopLogging', 'role'),
-    event('cloudtrail.amazonaws.com', 'stoplogging', 'role'),
-
-    // Root: flagged unless a service acted for it or the event is the service's own.
-    event('iam.amazonaws.com', 'CreateAccessKey', 'root'),
-    withIdentity(event('iam.amazonaws.com', 'ListRoles', 'root'), {
-      invokedBy: 'support.amazonaws.com'
-    }),
-    event('s3.amazonaws.com', 'ListBuckets', 'root', { eventType: 'AwsServiceEvent' }),
-    // Root before a cloudtrail change: the most severe rule wins.
-    event('cloudtrail.amazonaws.com', 'DeleteTrail', 'root'),
-
-    // Console sign-in: without MFA ('No', missing, no additional data at all, lowercase 'yes',
-    // an object), with MFA, failed by message or by response, a result that is not text, and
-    // not an IAM user.
-    login('user', { ConsoleLogin: 'Success' }, { MFAUsed: 'No' }),
-    login('user', { ConsoleLogin: 'Success' }, { LoginTo: 'https://console.aws.amazon.com/' }),
-    login('user', { ConsoleLogin: 'Success' }, null),
-    login('user', { ConsoleLogin: 'Success' }, { MFAUsed: 'yes' }),
-    login('user', { ConsoleLogin: 'Success' }, { MFAUsed: 'Yes' }),
-    login('user', { ConsoleLogin: 'Success' }, { MFAUsed: { value: 'Yes' } }),
-    login('user', { ConsoleLogin: 'Failure' }, { MFAUsed: 'Yes' }),
-    login('user', { ConsoleLogin: ['Success'] }, { MFAUsed: 'No' }),
-    login('sso', { ConsoleLogin: 'Success' }, { MFAUsed: 'No' }),
-    login('role', null, { MFAUsed: 'No' }),
-    { ...login('user', null, null), errorMessage: 'Failed authentication' },
-    { ...login('user', null, null), errorMessage: 'failed authentication' },
-    // A JSON string where an object is expected: no field inside it.
-    login('user', 'Success', 'No'),
-
-    // Refused calls, by the code's start or end, and codes that only look alike.
-    event('ec2.amazonaws.com', 'RunInstances', 'role', {
-      errorCode: 'Client.UnauthorizedOperation'
-    }),
-    event('s3.amazonaws.com', 'GetObject', 'role', { errorCode: 'AccessDenied' }),
-    event('kms.amazonaws.com', 'Decrypt', 'role', { errorCode: 'AccessDeniedException' }),
-    event('kms.amazonaws.com', 'Decrypt', 'role', { errorCode: 'accessdenied' }),
-    event('ec2.amazonaws.com', 'RunInstances', 'role', {
-      errorCode: 'UnauthorizedOperationRetry'
-    }),
-    event('sts.amazonaws.com', 'AssumeRole', 'role', { errorCode: 'XAccessDenied' }),
-
-    // Who acted: each fallback of the principal.
-    withIdentity(event('ec2.amazonaws.com', 'DescribeVpcs', 'role'), {
-      sessionContext: { sessionIssuer: { arn: '' } }
-    }),
-    withIdentity(event('ec2.amazonaws.com', 'DescribeVpcs', 'role'), { sessionContext: null }),
-    withIdentity(event('ec2.amazonaws.com', 'DescribeVpcs', 'user'), {
-      sessionContext: { sessionIssuer: { arn: `arn:aws:iam::${account}:role/not-assumed` } }
-    }),
-    withIdentity(event('ec2.amazonaws.com', 'DescribeVpcs', 'service-role'), { arn: '' }),
-    withIdentity(event('ec2.amazonaws.com', 'DescribeVpcs', 'service'), { invokedBy: '' }),
-    withIdentity(event('ec2.amazonaws.com', 'DescribeVpcs', 'account'), { accountId: '' }),
-    { ...event('ec2.amazonaws.com', 'DescribeVpcs', 'role'), userIdentity: null },
-    without(event('ec2.amazonaws.com', 'DescribeVpcs', 'role'), 'userIdentity'),
-
-    // Text the local engine decodes on its slower paths: escapes, and bytes beyond ASCII.
-    withIdentity(event('ec2.amazonaws.com', '\uE000DescribeVpcs', 'role'), {
-      type: '\uE000AssumedRole'
-    }),
-    withIdentity(event('cloudtrail.amazonaws.com', 'Stop\uE000Logging', 'user'), {
-      arn: `arn:aws:iam::${account}:user/"quoted"\\back`
-    }),
-    withIdentity(event('s3.amazonaws.com', 'PutBucketPolicy', 'user', { errorCode: 'Zugriff✗' }), {
-      arn: `arn:aws:iam::${account}:user/jürgen-日本`
-    }),
-
-    // Dedupe: an event without an eventID or with an empty one is always new; an eventID counts
-    // once per aggregate row, so the same one under two names counts in both.
-    without(event('sts.amazonaws.com', 'GetCallerIdentity', 'role'), 'eventID'),
-    event('sts.amazonaws.com', 'GetCallerIdentity', 'role', { eventID: '' }),
-    event('sts.amazonaws.com', 'GetCallerIdentity', 'role', { eventID: shared }),
-    event('sts.amazonaws.com', 'GetCallerIdentity', 'role', { eventID: shared }),
-    event('sts.amazonaws.com', 'GetSessionToken', 'role', { eventID: shared }),
-    event('sts.amazonaws.com', 'GetCallerIdentity', 'role', { eventID: shared.toUpperCase() }),
-
-    // Event times in forms CloudTrail does not write: another offset (dated in UTC, across
-    // midnight both ways), a fraction, a date alone, a date that does not exist, a space for the
-    // `T`, nothing at all.
-    ...[
-      '2026-11-02T00:30:00+01:00',
-      '2026-11-01T23:30:00-01:00',
-      '2026-11-01T12:00:00.250Z',
-      '2026-11-01',
-      '2026-11-31T00:00:00Z',
-      '2026-11-01 12:00:00',
-      ''
-    ].map((eventTime) => event('ec2.amazonaws.com', 'DescribeRegions', 'role', { eventTime })),
-    without(event('ec2.amazonaws.com', 'DescribeRegions', 'role'), 'eventTime')
-  ]
-}
 
 /**
  * The edge records in one delivery file of the day's us-east-1 folder, and again, as a second
@@ -255,17 +89,7 @@ async function writeEdgeFiles(logsDir: string, layout: Layout): Promise<void> {
 /** Rows in one order, whatever order an engine gave them in. */
 function sorted(rows: readonly AggregateRow[]): AggregateRow[] {
   const key = (row: AggregateRow): string =>
-    JSON.stringify([
-      row.account,
-      row.region,
-      row.eventsource,
-      row.eventname,
-      row.eventdate,
-      row.errorcode,
-      row.identitytype,
-      row.principal,
-      row.flag
-    ])
+    JSON.stringify(AGGREGATE_KEY_COLUMNS.map((column) => row[column]))
   return [...rows].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0))
 }
 
@@ -282,11 +106,13 @@ type BothEngines = AthenaSettings & LocalEngineSettings
 
 let root: string
 let duckdb: AthenaOnDuckDB
+let rules: readonly Rule[]
 const buckets = new Map<Layout, { logsDir: string; facts: SampleFacts; table: TableRef }>()
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'sql-oracle-'))
   duckdb = await AthenaOnDuckDB.open()
+  rules = (await loadRules({ builtin: true, paths: '', workspace: root })).rules
   for (const [layout, seed, table] of [
     [SINGLE, SAMPLE.seed, 'cloudtrail_report'],
     [ORGANIZATION, 7, 'organization_trail']
@@ -330,61 +156,89 @@ function plan(
     dayBoundary,
     folderDays: folderDays(window, dayBoundary),
     dedupe,
+    rules,
+    evidenceLimit: 100,
     ...overrides
   }
 }
 
-/** Both engines' rows for a plan, sorted; DuckDB runs `sql`, by default the plan's query. */
-async function bothEngines(
-  plan: BothEngines,
-  sql = aggregationQuery(plan)
-): Promise<{ athena: AggregateRow[]; local: AggregateRow[] }> {
-  const [athena, { rows }] = await Promise.all([duckdb.aggregate(sql), scanDir(plan)])
-  return { athena: sorted(athena), local: sorted(rows) }
+function logsDirOf(subject: BothEngines): string {
+  return (subject.logs as { directory: string }).directory
 }
 
-describe('the Athena query on DuckDB and the local engine', () => {
+/** The query on DuckDB (`sql`, by default the plan's) and the reference, each sorted. */
+async function queryAndReference(
+  subject: BothEngines,
+  sql = aggregationQuery(subject)
+): Promise<{ athena: AggregateRow[]; reference: AggregateRow[] }> {
+  const [athena, reference] = await Promise.all([
+    duckdb.aggregate(sql),
+    referenceAggregate(logsDirOf(subject), subject)
+  ])
+  return { athena: sorted(athena), reference: sorted(reference) }
+}
+
+describe('the Athena query on DuckDB', () => {
+  // Every boundary, dedupe and window with the default limit; the other limits over all days.
   const cases = BOUNDARIES.flatMap((boundary) =>
-    DEDUPE.flatMap((dedupe) =>
-      [DAY_1, ALL_DAYS].map((window) => ({
+    DEDUPE.flatMap((dedupe) => [
+      ...[DAY_1, ALL_DAYS].map((window) => ({ boundary, dedupe, window, limit: 100 })),
+      ...LIMITS.filter((limit) => limit !== 100).map((limit) => ({
         boundary,
         dedupe,
-        window,
-        days: `${window.start}..${window.end}`
+        window: ALL_DAYS,
+        limit
       }))
-    )
-  )
+    ])
+  ).map((entry) => ({ ...entry, days: `${entry.window.start}..${entry.window.end}` }))
 
   it.each(cases)(
-    'agree by $boundary, dedupe $dedupe, over $days',
-    async ({ boundary, dedupe, window }) => {
-      const { athena, local } = await bothEngines(plan(SINGLE, window, boundary, dedupe))
+    'gives the reference aggregate by $boundary, dedupe $dedupe, over $days, evidence limit $limit',
+    async ({ boundary, dedupe, window, limit }) => {
+      const subject = plan(SINGLE, window, boundary, dedupe, { evidenceLimit: limit })
+      const { athena, reference } = await queryAndReference(subject)
       expect(athena.length).toBeGreaterThan(100)
-      expect(athena).toEqual(local)
+      expect(athena).toEqual(reference)
     }
   )
 
   it.each(BOUNDARIES.flatMap((boundary) => DEDUPE.map((dedupe) => ({ boundary, dedupe }))))(
-    'agree on an organization trail with a prefix, by $boundary, dedupe $dedupe',
+    'gives the reference aggregate of an organization trail with a prefix, by $boundary, dedupe $dedupe',
     async ({ boundary, dedupe }) => {
-      const { athena, local } = await bothEngines(plan(ORGANIZATION, ALL_DAYS, boundary, dedupe))
+      const { athena, reference } = await queryAndReference(
+        plan(ORGANIZATION, ALL_DAYS, boundary, dedupe)
+      )
       expect(athena.length).toBeGreaterThan(100)
-      expect(athena).toEqual(local)
+      expect(athena).toEqual(reference)
     }
   )
 
-  it('agree when the plan reads some of the accounts and regions in the bucket', async () => {
+  it('gives the reference aggregate when the plan reads some of the accounts and regions', async () => {
     const narrow = plan(SINGLE, DAY_1, 'event-time', true, {
       accounts: [EDGE_ACCOUNT],
       regions: ['us-east-1']
     })
-    const { athena, local } = await bothEngines(narrow)
+    const { athena, reference } = await queryAndReference(narrow)
     expect(new Set(athena.map((row) => row.account))).toEqual(new Set([EDGE_ACCOUNT]))
-    expect(athena).toEqual(local)
+    expect(athena).toEqual(reference)
+  })
+
+  it('gives the reference aggregate without any rule: no rules, times or evidence', async () => {
+    const { athena, reference } = await queryAndReference(
+      plan(SINGLE, DAY_1, 'event-time', true, { rules: [] })
+    )
+    expect(athena.every((row) => row.rules === '' && row.evidence.length === 0)).toBe(true)
+    expect(athena).toEqual(reference)
   })
 })
 
-describe('the data the engines agree on', () => {
+describe('the data the query is checked on', () => {
+  let rows: AggregateRow[]
+
+  beforeAll(async () => {
+    rows = await duckdb.aggregate(aggregationQuery(plan(SINGLE, ALL_DAYS, 'delivery', true)))
+  })
+
   it('has late deliveries, duplicates, digest and Insights files', () => {
     for (const { facts } of buckets.values()) {
       expect(facts.lateRecords).toBeGreaterThan(0)
@@ -393,9 +247,34 @@ describe('the data the engines agree on', () => {
     }
   })
 
-  it('has an event for every audit rule', async () => {
-    const { athena } = await bothEngines(plan(SINGLE, ALL_DAYS, 'delivery', false))
-    expect(new Set(athena.map((row) => row.flag))).toEqual(new Set(['', ...FLAG_NAMES]))
+  it('has events for every built-in rule, and events that match several', () => {
+    const matched = new Set(rows.flatMap((row) => row.rules.split(' ')))
+    expect([...matched].filter((key) => key !== '').sort()).toEqual(
+      rules.map((rule) => rule.key).sort()
+    )
+    expect(rows.some((row) => row.rules.includes(' '))).toBe(true)
+  })
+
+  it('has a row with more matched events than the evidence lists', () => {
+    const burst = rows.find((row) => row.actor === 'burst' && row.eventdate === '2026-11-01')
+    expect(burst?.events).toBe(BURST)
+    expect(burst?.evidence).toHaveLength(100)
+  })
+
+  it('has each actor: source identity, session name, user name, Identity Center user, service', () => {
+    const actors = new Set(rows.map((row) => row.actor))
+    for (const actor of [
+      'alice-laptop',
+      'alice@example.com',
+      'fallback-user',
+      'second',
+      '94482488-3041-7026-18f3-be45837cd0e4',
+      'carol',
+      'cloudformation.amazonaws.com',
+      ''
+    ]) {
+      expect(actors, actor).toContain(actor)
+    }
   })
 })
 
@@ -403,33 +282,97 @@ describe('the comparison', () => {
   // Each change is one the oracle must notice: if it did not, equal rows would prove nothing.
   const changes = [
     {
-      what: 'a flag condition',
-      from: "coalesce(json_extract_scalar(additionaleventdata, '$.MFAUsed'), '') <> 'Yes'",
-      to: "coalesce(json_extract_scalar(additionaleventdata, '$.MFAUsed'), '') <> 'No'"
+      what: 'a rule',
+      from: "coalesce(lower(eventname) IN ('createtrail', 'updatetrail', 'deletetrail', 'startlogging', 'stoplogging'), false)",
+      to: "coalesce(lower(eventname) IN ('createtrail', 'updatetrail', 'deletetrail', 'startlogging'), false)"
     },
     {
       what: 'the order of the principal fallbacks',
-      from: "nullif(useridentity.arn, ''),\n      nullif(useridentity.invokedby, ''),",
-      to: "nullif(useridentity.invokedby, ''),\n      nullif(useridentity.arn, ''),"
+      from: "nullif(useridentity.invokedby, ''),\n      nullif(useridentity.username, ''),\n      nullif(useridentity.accountid, ''),",
+      to: "nullif(useridentity.username, ''),\n      nullif(useridentity.invokedby, ''),\n      nullif(useridentity.accountid, ''),"
+    },
+    {
+      what: 'the order of the actor fallbacks',
+      from: "nullif(useridentity.username, ''),\n      nullif(useridentity.onbehalfof.userid, ''),",
+      to: "nullif(useridentity.onbehalfof.userid, ''),\n      nullif(useridentity.username, ''),"
     },
     {
       what: 'the count of events without an eventID',
-      from: " + COUNT_IF(nullif(eventid, '') IS NULL)",
-      to: ''
+      from: "CASE WHEN nullif(eventid, '') IS NULL THEN uuid() END",
+      to: 'NULL'
     },
     {
       what: 'the time zone of the event date',
       from: "AT TIME ZONE 'UTC'",
       to: "AT TIME ZONE 'America/New_York'"
+    },
+    {
+      what: 'the order of the evidence',
+      from: 'min_by(evidence, evidence, 100)',
+      to: 'max_by(evidence, evidence, 100)'
+    },
+    {
+      what: 'the evidence kept of an event delivered twice',
+      from: "min(CASE WHEN rules <> ''",
+      to: "max(CASE WHEN rules <> ''"
+    },
+    {
+      what: 'the first time',
+      from: "coalesce(min(first_time), '')",
+      to: "coalesce(max(first_time), '')"
+    },
+    {
+      what: 'the cut of the request parameters',
+      from: 'substr(requestparameters, 1, 1000)',
+      to: 'substr(requestparameters, 1, 999)'
     }
   ]
 
   it.each(changes)('notices a change to $what', async ({ from, to }) => {
     const subject = plan(SINGLE, DAY_1, 'event-time', true)
-    const { athena, local } = await bothEngines(
+    const { athena, reference } = await queryAndReference(
       subject,
       mutated(aggregationQuery(subject), from, to)
     )
-    expect(athena).not.toEqual(local)
+    expect(athena).not.toEqual(reference)
+  })
+})
+
+describe('the local engine', () => {
+  // Pending: the local engine's phase 2 of issue 10 (branch parser) gives it the actor, every rule
+  // an event matches, the first and last times and the evidence; until then it reports only the
+  // first CIS rule an event matches (`src/engine/local/flags.ts`).
+  it.fails('gives the reference aggregate', async () => {
+    const subject = plan(SINGLE, ALL_DAYS, 'event-time', true)
+    const [{ rows }, reference] = await Promise.all([
+      scanDir(subject),
+      referenceAggregate(logsDirOf(subject), subject)
+    ])
+    expect(sorted(rows)).toEqual(sorted(reference))
+  })
+
+  it('counts what the reference counts, per account, region, event, day, error and identity type', async () => {
+    const subject = plan(SINGLE, ALL_DAYS, 'event-time', true)
+    const [{ rows }, reference] = await Promise.all([
+      scanDir(subject),
+      referenceAggregate(logsDirOf(subject), subject)
+    ])
+    const counts = (of: readonly AggregateRow[]): Map<string, number> => {
+      const totals = new Map<string, number>()
+      for (const row of of) {
+        const key = JSON.stringify([
+          row.account,
+          row.region,
+          row.eventsource,
+          row.eventname,
+          row.eventdate,
+          row.errorcode,
+          row.identitytype
+        ])
+        totals.set(key, (totals.get(key) ?? 0) + row.events)
+      }
+      return totals
+    }
+    expect(counts(rows)).toEqual(counts(reference))
   })
 })

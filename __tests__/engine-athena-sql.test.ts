@@ -11,6 +11,8 @@ import {
   setTablePropertiesStatement,
   showTablePropertiesStatement
 } from '../src/engine/athena/sql.js'
+import { BUILTIN_RULES, testRule } from '../__fixtures__/rule.js'
+import { InputError } from '../src/inputs/validation.js'
 
 /** The CloudTrail columns, as the Athena documentation lists them. */
 const COLUMNS = `  eventversion STRING,
@@ -83,7 +85,13 @@ ROW FORMAT SERDE 'org.apache.hive.hcatalog.data.JsonSerDe'
 STORED AS INPUTFORMAT 'com.amazon.emr.cloudtrail.CloudTrailInputFormat'
 OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'`
 
-const SELECT_RECORDS = `WITH records AS (
+/** Two built-in rules: the query's `rules` column for them is pinned below, whole. */
+const TWO_RULES = BUILTIN_RULES.filter((rule) =>
+  ['cloudtrail-changes', 'root-activity'].includes(rule.key)
+)
+
+/** The `records` CTE's columns, the two rules' included; then the raw columns each plan reads. */
+const RECORD_COLUMNS = `WITH records AS (
   SELECT
     coalesce(recipientaccountid, '') AS account,
     coalesce(awsregion, '') AS region,
@@ -96,31 +104,35 @@ const SELECT_RECORDS = `WITH records AS (
       CASE WHEN useridentity.type = 'AssumedRole' THEN nullif(useridentity.sessioncontext.sessionissuer.arn, '') END,
       nullif(useridentity.arn, ''),
       nullif(useridentity.invokedby, ''),
+      nullif(useridentity.username, ''),
       nullif(useridentity.accountid, ''),
       ''
     ) AS principal,
-    CASE
-      WHEN (coalesce(useridentity.type, '') = 'Root' AND coalesce(useridentity.invokedby, '') = '' AND coalesce(eventtype, '') <> 'AwsServiceEvent') THEN 'root-activity'
-      WHEN (coalesce(eventsource, '') = 'cloudtrail.amazonaws.com' AND coalesce(eventname, '') IN ('CreateTrail', 'UpdateTrail', 'DeleteTrail', 'StartLogging', 'StopLogging')) THEN 'cloudtrail-changes'
-      WHEN (coalesce(eventname, '') = 'ConsoleLogin' AND coalesce(useridentity.type, '') = 'IAMUser' AND coalesce(json_extract_scalar(responseelements, '$.ConsoleLogin'), '') = 'Success' AND coalesce(json_extract_scalar(additionaleventdata, '$.MFAUsed'), '') <> 'Yes') THEN 'console-login-without-mfa'
-      WHEN (coalesce(eventsource, '') = 'iam.amazonaws.com' AND coalesce(eventname, '') IN ('DeleteGroupPolicy', 'DeleteRolePolicy', 'DeleteUserPolicy', 'PutGroupPolicy', 'PutRolePolicy', 'PutUserPolicy', 'CreatePolicy', 'DeletePolicy', 'CreatePolicyVersion', 'DeletePolicyVersion', 'AttachRolePolicy', 'DetachRolePolicy', 'AttachUserPolicy', 'DetachUserPolicy', 'AttachGroupPolicy', 'DetachGroupPolicy')) THEN 'iam-policy-changes'
-      WHEN (coalesce(eventsource, '') = 'kms.amazonaws.com' AND coalesce(eventname, '') IN ('DisableKey', 'ScheduleKeyDeletion')) THEN 'kms-key-disabled-or-deleted'
-      WHEN (coalesce(eventsource, '') = 's3.amazonaws.com' AND coalesce(eventname, '') IN ('PutBucketAcl', 'PutBucketPolicy', 'PutBucketCors', 'PutBucketLifecycle', 'PutBucketReplication', 'DeleteBucketPolicy', 'DeleteBucketCors', 'DeleteBucketLifecycle', 'DeleteBucketReplication')) THEN 's3-bucket-policy-changes'
-      WHEN (coalesce(eventsource, '') = 'config.amazonaws.com' AND coalesce(eventname, '') IN ('StopConfigurationRecorder', 'DeleteDeliveryChannel', 'PutDeliveryChannel', 'PutConfigurationRecorder')) THEN 'config-changes'
-      WHEN (coalesce(eventsource, '') = 'ec2.amazonaws.com' AND coalesce(eventname, '') IN ('AuthorizeSecurityGroupIngress', 'AuthorizeSecurityGroupEgress', 'RevokeSecurityGroupIngress', 'RevokeSecurityGroupEgress', 'CreateSecurityGroup', 'DeleteSecurityGroup')) THEN 'security-group-changes'
-      WHEN (coalesce(eventsource, '') = 'ec2.amazonaws.com' AND coalesce(eventname, '') IN ('CreateNetworkAcl', 'CreateNetworkAclEntry', 'DeleteNetworkAcl', 'DeleteNetworkAclEntry', 'ReplaceNetworkAclEntry', 'ReplaceNetworkAclAssociation')) THEN 'nacl-changes'
-      WHEN (coalesce(eventsource, '') = 'ec2.amazonaws.com' AND coalesce(eventname, '') IN ('CreateCustomerGateway', 'DeleteCustomerGateway', 'AttachInternetGateway', 'CreateInternetGateway', 'DeleteInternetGateway', 'DetachInternetGateway')) THEN 'network-gateway-changes'
-      WHEN (coalesce(eventsource, '') = 'ec2.amazonaws.com' AND coalesce(eventname, '') IN ('CreateRoute', 'CreateRouteTable', 'ReplaceRoute', 'ReplaceRouteTableAssociation', 'DeleteRouteTable', 'DeleteRoute', 'DisassociateRouteTable')) THEN 'route-table-changes'
-      WHEN (coalesce(eventsource, '') = 'ec2.amazonaws.com' AND coalesce(eventname, '') IN ('CreateVpc', 'DeleteVpc', 'ModifyVpcAttribute', 'AcceptVpcPeeringConnection', 'CreateVpcPeeringConnection', 'DeleteVpcPeeringConnection', 'RejectVpcPeeringConnection', 'AttachClassicLinkVpc', 'DetachClassicLinkVpc', 'DisableVpcClassicLink', 'EnableVpcClassicLink')) THEN 'vpc-changes'
-      WHEN (coalesce(eventname, '') = 'ConsoleLogin' AND (coalesce(errormessage, '') = 'Failed authentication' OR coalesce(json_extract_scalar(responseelements, '$.ConsoleLogin'), '') = 'Failure')) THEN 'console-login-failures'
-      WHEN (coalesce(errorcode, '') LIKE '%UnauthorizedOperation' OR coalesce(errorcode, '') LIKE 'AccessDenied%') THEN 'unauthorized-calls'
-      ELSE ''
-    END AS flag,
-    eventid
-  FROM "default"."cloudtrail_report" AS logs`
+    coalesce(
+      nullif(useridentity.sessioncontext.sourceidentity, ''),
+      CASE WHEN useridentity.type = 'AssumedRole' THEN nullif(regexp_extract(useridentity.arn, '/([^/]*)\\z', 1), '') END,
+      nullif(useridentity.username, ''),
+      nullif(useridentity.onbehalfof.userid, ''),
+      nullif(useridentity.invokedby, ''),
+      ''
+    ) AS actor,
+    array_join(ARRAY[
+      CASE WHEN (coalesce(lower(eventsource) = 'cloudtrail.amazonaws.com', false) AND coalesce(lower(eventname) IN ('createtrail', 'updatetrail', 'deletetrail', 'startlogging', 'stoplogging'), false)) THEN 'cloudtrail-changes' END,
+      CASE WHEN ((coalesce(lower(useridentity.type) = 'root', false) AND (useridentity.invokedby IS NULL OR coalesce(lower(useridentity.invokedby) = '', false))) AND NOT coalesce(lower(eventtype) = 'awsserviceevent', false)) THEN 'root-activity' END
+    ], ' ') AS rules,
+    eventid,`
 
 const KEYS =
-  'account, region, eventsource, eventname, eventdate, errorcode, identitytype, principal, flag'
+  'account, region, eventsource, eventname, eventdate, errorcode, identitytype, principal, actor, rules'
+
+const EVIDENCE = `ARRAY[
+        coalesce(eventtime, ''),
+        coalesce(eventid, ''),
+        coalesce(sourceipaddress, ''),
+        coalesce(useragent, ''),
+        coalesce(array_join(transform(resources, r -> r.arn), ' '), ''),
+        coalesce(substr(requestparameters, 1, 1000), '')
+      ]`
 
 describe('the table', () => {
   it('is created if not there yet, marked, versioned, with account and region projected from the query (injected)', () => {
@@ -233,51 +245,132 @@ describe('manual partitions', () => {
 })
 
 describe('the aggregation query', () => {
-  it('filters partitions to the window and the next day, then events to the window by eventTime', () => {
-    expect(aggregationQuery(athenaPlan())).toBe(`${SELECT_RECORDS}
+  it('reads the window and the next day, keeps events dated in the window, one per eventID, with the rules, times and evidence', () => {
+    expect(aggregationQuery(athenaPlan({ rules: TWO_RULES }))).toBe(`${RECORD_COLUMNS}
+    eventtime,
+    sourceipaddress,
+    useragent,
+    resources,
+    requestparameters
+  FROM "default"."cloudtrail_report" AS logs
   WHERE logs.account IN ('111122223333')
     AND logs.region IN ('eu-west-1', 'us-east-1')
     AND logs."timestamp" BETWEEN '2024/03/10' AND '2024/03/11'
+),
+counted AS (
+  SELECT ${KEYS},
+    min(eventtime) AS first_time,
+    max(eventtime) AS last_time,
+    min(CASE WHEN rules <> '' THEN ${EVIDENCE} END) AS evidence
+  FROM records
+  WHERE eventdate BETWEEN '2024-03-10' AND '2024-03-10'
+  GROUP BY ${KEYS}, nullif(eventid, ''), CASE WHEN nullif(eventid, '') IS NULL THEN uuid() END
 )
 SELECT ${KEYS},
-  COUNT(DISTINCT nullif(eventid, '')) + COUNT_IF(nullif(eventid, '') IS NULL) AS events
-FROM records
-WHERE eventdate BETWEEN '2024-03-10' AND '2024-03-10'
+  COUNT(*) AS events,
+  CASE WHEN rules = '' THEN '' ELSE coalesce(min(first_time), '') END AS first,
+  CASE WHEN rules = '' THEN '' ELSE coalesce(max(last_time), '') END AS last,
+  CASE WHEN rules = '' THEN '' ELSE json_format(CAST(min_by(evidence, evidence, 100) AS JSON)) END AS evidence
+FROM counted
 GROUP BY ${KEYS}
 ORDER BY events DESC, ${KEYS}`)
   })
 
-  it('reads only the window folders and keeps every event in them by delivery', () => {
+  it('reads only the window folders and keeps every record in them by delivery, without dedupe', () => {
     const plan = athenaPlan({
+      rules: TWO_RULES,
       dayBoundary: 'delivery',
+      dedupe: false,
+      evidenceLimit: 10_000,
       window: { start: '2024-02-28', end: '2024-03-01' },
       accounts: ['111122223333', '444455556666'],
       regions: ['us-east-1']
     })
-    expect(aggregationQuery(plan)).toBe(`${SELECT_RECORDS}
+    expect(aggregationQuery(plan)).toBe(`${RECORD_COLUMNS}
+    eventtime,
+    sourceipaddress,
+    useragent,
+    resources,
+    requestparameters
+  FROM "default"."cloudtrail_report" AS logs
   WHERE logs.account IN ('111122223333', '444455556666')
     AND logs.region IN ('us-east-1')
     AND logs."timestamp" BETWEEN '2024/02/28' AND '2024/03/01'
+),
+counted AS (
+  SELECT ${KEYS},
+    eventtime AS first_time,
+    eventtime AS last_time,
+    CASE WHEN rules <> '' THEN ${EVIDENCE} END AS evidence
+  FROM records
 )
 SELECT ${KEYS},
-  COUNT(DISTINCT nullif(eventid, '')) + COUNT_IF(nullif(eventid, '') IS NULL) AS events
-FROM records
+  COUNT(*) AS events,
+  CASE WHEN rules = '' THEN '' ELSE coalesce(min(first_time), '') END AS first,
+  CASE WHEN rules = '' THEN '' ELSE coalesce(max(last_time), '') END AS last,
+  CASE WHEN rules = '' THEN '' ELSE json_format(CAST(min_by(evidence, evidence, 10000) AS JSON)) END AS evidence
+FROM counted
 GROUP BY ${KEYS}
 ORDER BY events DESC, ${KEYS}`)
   })
 
-  it('counts every delivered record when dedupe is off', () => {
-    expect(aggregationQuery(athenaPlan({ dedupe: false }))).toBe(`${SELECT_RECORDS}
+  it('keeps no evidence with an evidence limit of 0, and reads none of its columns', () => {
+    expect(aggregationQuery(athenaPlan({ rules: TWO_RULES, evidenceLimit: 0 }))).toBe(
+      `${RECORD_COLUMNS}
+    eventtime
+  FROM "default"."cloudtrail_report" AS logs
   WHERE logs.account IN ('111122223333')
     AND logs.region IN ('eu-west-1', 'us-east-1')
     AND logs."timestamp" BETWEEN '2024/03/10' AND '2024/03/11'
+),
+counted AS (
+  SELECT ${KEYS},
+    min(eventtime) AS first_time,
+    max(eventtime) AS last_time
+  FROM records
+  WHERE eventdate BETWEEN '2024-03-10' AND '2024-03-10'
+  GROUP BY ${KEYS}, nullif(eventid, ''), CASE WHEN nullif(eventid, '') IS NULL THEN uuid() END
 )
 SELECT ${KEYS},
-  COUNT(*) AS events
-FROM records
-WHERE eventdate BETWEEN '2024-03-10' AND '2024-03-10'
+  COUNT(*) AS events,
+  CASE WHEN rules = '' THEN '' ELSE coalesce(min(first_time), '') END AS first,
+  CASE WHEN rules = '' THEN '' ELSE coalesce(max(last_time), '') END AS last,
+  '' AS evidence
+FROM counted
 GROUP BY ${KEYS}
-ORDER BY events DESC, ${KEYS}`)
+ORDER BY events DESC, ${KEYS}`
+    )
+  })
+
+  it('has an empty rules column without rules', () => {
+    const sql = aggregationQuery(athenaPlan({ rules: [] }))
+    expect(sql).toContain("\n    '' AS rules,\n")
+    expect(sql).not.toContain('array_join(ARRAY[')
+  })
+
+  it('stays far below the 256 KiB Athena takes with every built-in rule', () => {
+    const bytes = Buffer.byteLength(aggregationQuery(athenaPlan({ rules: BUILTIN_RULES })))
+    expect(bytes).toBeGreaterThan(30_000)
+    expect(bytes).toBeLessThan(QUERY_MAX_BYTES / 4)
+  })
+
+  it('refuses, naming the limit, a query longer than Athena takes (too many rules)', () => {
+    const rules = Array.from({ length: 30 }, (_, i) =>
+      testRule(`long-${i}`, {
+        condition: {
+          kind: 'match',
+          field: { path: 'eventName', source: { kind: 'column', column: 'eventname', keys: [] } },
+          test: { kind: 'pattern', parts: [{ text: 'x'.repeat(10_000) }], cased: true }
+        }
+      })
+    )
+    const plan = athenaPlan({ rules })
+    expect(() => aggregationQuery(plan)).toThrow(
+      new InputError(
+        'rules',
+        "makes the Athena query 304,895 bytes long (30 rules), over Athena's limit of 262,144 bytes: load fewer rules, or use 'engine: local', which has no such limit"
+      )
+    )
   })
 })
 

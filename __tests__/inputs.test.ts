@@ -57,7 +57,10 @@ describe('parseInputs', () => {
       // Yesterday's window has not been over for a day yet: no reuse, and no archive check.
       resultReuseMinutes: 0,
       checkArchived: false,
-      jobKey: 'audit'
+      jobKey: 'audit',
+      rules: '',
+      builtinRules: true,
+      evidenceLimit: 100
     })
   })
 
@@ -109,10 +112,31 @@ describe('parseInputs', () => {
     expect(parse({ date: '2026-11-03' }).checkArchived).toBe(false)
   })
 
-  it('reads fail-on flags, event names and service:event names', () => {
+  it('reads fail-on rule names and ids, levels, event names and service:event names', () => {
     expect(
-      parse({ 'fail-on': 'root-activity, StopLogging,iam.amazonaws.com:CreateAccessKey' }).failOn
-    ).toEqual(['root-activity', 'StopLogging', 'iam.amazonaws.com:CreateAccessKey'])
+      parse({
+        'fail-on':
+          'root-activity, high,5f1e0c3a-0000-4000-8000-000000000001, StopLogging,iam.amazonaws.com:CreateAccessKey'
+      }).failOn
+    ).toEqual([
+      'root-activity',
+      'high',
+      '5f1e0c3a-0000-4000-8000-000000000001',
+      'StopLogging',
+      'iam.amazonaws.com:CreateAccessKey'
+    ])
+  })
+
+  it('reads the rules to load, built-in rules on or off, and the evidence limit', () => {
+    const inputs = parse({
+      rules: 'sigma/rules/cloud/aws\n.github/rules/*.yml, extra.yml',
+      'builtin-rules': 'false',
+      'evidence-limit': '0'
+    })
+    expect(inputs.rules).toBe('sigma/rules/cloud/aws\n.github/rules/*.yml, extra.yml')
+    expect(inputs.builtinRules).toBe(false)
+    expect(inputs.evidenceLimit).toBe(0)
+    expect(parse({ 'evidence-limit': '10000' }).evidenceLimit).toBe(10_000)
   })
 
   it('reads permissions: all, or principal ARNs and patterns, and the allow-list path', () => {
@@ -201,12 +225,24 @@ describe('parseInputs', () => {
       `Input 'on-bad-file' must be one of 'fail', 'skip'; got "ignore"`
     ],
     [
-      { 'fail-on': 'root-activty' },
-      `Input 'fail-on' names an unknown flag; the flags are root-activity, cloudtrail-changes, console-login-without-mfa, iam-policy-changes, kms-key-disabled-or-deleted, s3-bucket-policy-changes, config-changes, security-group-changes, nacl-changes, network-gateway-changes, route-table-changes, vpc-changes, console-login-failures, unauthorized-calls; got "root-activty"`
+      { 'fail-on': 'iam:CreateAccessKey' },
+      `Input 'fail-on' must list rule names or ids, levels such as high, event names such as StopLogging, or service:event such as iam.amazonaws.com:CreateAccessKey; got "iam:CreateAccessKey"`
     ],
     [
-      { 'fail-on': 'iam:CreateAccessKey' },
-      `Input 'fail-on' must list flag names, event names such as StopLogging, or service:event such as iam.amazonaws.com:CreateAccessKey; got "iam:CreateAccessKey"`
+      { 'fail-on': 'Stop Logging' },
+      `Input 'fail-on' must list rule names or ids, levels such as high, event names such as StopLogging, or service:event such as iam.amazonaws.com:CreateAccessKey; got "Stop Logging"`
+    ],
+    [
+      { 'evidence-limit': '10001' },
+      `Input 'evidence-limit' must be a whole number from 0 to 10000; got "10001"`
+    ],
+    [
+      { 'builtin-rules': 'no' },
+      `Input 'builtin-rules' must be a boolean: 'true' or 'false'; got "no"`
+    ],
+    [
+      { rules: 'a.yml\u0000' },
+      `Input 'rules' must be files, directories or globs, without NUL; got "a.yml\\u0000"`
     ],
     [
       { 'comment-on-pr': 'on' },

@@ -135,9 +135,15 @@ describe('the action', () => {
     expect(failures).toEqual([])
     expect(uploadArtifact).toHaveBeenCalledWith(
       'audit-111122223333-2026-11-01',
-      ['errors.csv', 'events.csv', 'flags.csv', 'principals.csv', 'summary.md'].map((file) =>
-        join(reportDir, file)
-      ),
+      [
+        'errors.csv',
+        'events.csv',
+        'findings.csv',
+        'findings.json',
+        'principals.csv',
+        'rules.csv',
+        'summary.md'
+      ].map((file) => join(reportDir, file)),
       reportDir,
       { retentionDays: 5 }
     )
@@ -184,15 +190,17 @@ describe('the action', () => {
     expect(uploaded).toEqual([
       'errors.csv',
       'events.csv',
-      'flags.csv',
+      'findings.csv',
+      'findings.json',
       'permissions-unmapped.csv',
       'permissions.csv',
       'policies/111122223333-role-ci-deploy.json',
       'principals.csv',
+      'rules.csv',
       'summary.md'
     ])
     expect(failures).toEqual([
-      'fail-on-permissions: 1 principal used actions that infra/allowed.json does not allow: arn:aws:iam::111122223333:role/ci-deploy (config:StopConfigurationRecorder, s3:ListAllMyBuckets)'
+      'fail-on-permissions: 1 principal used actions that infra/allowed.json does not allow: arn:aws:iam::111122223333:role/ci-deploy (config:StopConfigurationRecorder, s3:ListAllMyBuckets, sts:GetCallerIdentity)'
     ])
     expect(warnings).toContain(
       "'fail-on-permissions' (infra/allowed.json): s3:GetObjects matches no known IAM action; a typo?"
@@ -210,6 +218,39 @@ describe('the action', () => {
     )
     expect(failures).toEqual([
       `Input 'fail-on-permissions' must be an IAM policy document: infra/broken.json: Statement[0] must have exactly one of "Action" and "NotAction"`
+    ])
+    expect(summaries).toEqual([])
+  })
+
+  it('runs the rules of the workspace besides the built-in ones, and lists those it cannot run', async () => {
+    await mkdir(join(root, 'detections'), { recursive: true })
+    await writeFile(
+      join(root, 'detections', 'describe.yml'),
+      'title: Instances listed\nid: 5f1e0c3a-0000-4000-8000-000000000001\nname: instances-listed\nlevel: informational\nlogsource: {product: aws, service: cloudtrail}\ndetection:\n  s:\n    eventName: DescribeInstances\n  condition: s\n'
+    )
+    await writeFile(
+      join(root, 'detections', 'burst.yml'),
+      'title: Burst\nid: 5f1e0c3a-0000-4000-8000-000000000002\nlevel: low\nlogsource: {product: aws, service: cloudtrail}\ndetection:\n  s:\n    eventName: x\n  condition: s | count() > 5\n'
+    )
+    await run(environment({ rules: 'detections', 'fail-on': 'instances-listed' }, undefined))
+    expect(warnings).toContainEqual(
+      expect.stringMatching(
+        /^Rule 5f1e0c3a-0000-4000-8000-000000000002 in detections\/burst\.yml is not run: /
+      )
+    )
+    expect(summaries[0]).toContain('### Rules not run\n\n| File | Rule | Why |\n')
+    expect(summaries[0]).toContain(
+      '| detections/burst.yml | Burst (5f1e0c3a-0000-4000-8000-000000000002) |'
+    )
+    // The local engine reports only CIS rules for now (phase 2 of issue 10): the rule is loaded and
+    // can fail the step, it finds nothing yet.
+    expect(failures).toEqual([])
+  })
+
+  it('fails before reading anything when fail-on names a rule that is not loaded', async () => {
+    await run(environment({ 'builtin-rules': 'false', 'fail-on': 'root-activity' }, RUN_URL))
+    expect(failures).toEqual([
+      `Input 'fail-on' names no loaded rule (by name or id), level (critical, high, medium, low, informational) or event name; got "root-activity"`
     ])
     expect(summaries).toEqual([])
   })
@@ -250,14 +291,16 @@ describe('the action', () => {
         )
       )
 
-      const flags = await readFile(
-        join(root, 'runner-temp', 'cloudtrail-report', 'flags.csv'),
+      const rules = await readFile(
+        join(root, 'runner-temp', 'cloudtrail-report', 'rules.csv'),
         'utf8'
       )
-      const rootActivity = flags
-        .split('\n')
-        .filter((line) => line.startsWith('"root-activity",'))
-        .reduce((sum, line) => sum + Number(line.split(',').at(-1)?.replaceAll('"', '')), 0)
+      const rootActivity = Number(
+        rules
+          .split('\n')
+          .find((line) => line.includes(',"root-activity",'))
+          ?.split('","')[5]
+      )
       expect(rootActivity).toBeGreaterThan(0)
       expect(steps).toEqual(['summary', 'upload', 'summary rewritten', 'failed'])
       expect(api.comments).toHaveLength(1)

@@ -6,6 +6,7 @@ import { athenaSettings } from '../src/plan/plan.js'
 import { csvDocument } from '../src/reports/csv.js'
 import { coldRunStatements } from '../src/engine/athena/sql.js'
 import { InputError } from '../src/inputs/validation.js'
+import { BUILTIN_RULES } from '../__fixtures__/rule.js'
 
 const NOW = new Date('2026-11-23T08:30:00Z')
 const VALID: Partial<Record<Input, string>> = {
@@ -25,7 +26,7 @@ function inputsWith(input: Input, value: string): Inputs {
  */
 function shape(inputs: Inputs): string {
   // No regions means discovery, which would find some: stand one in.
-  return coldRunStatements(athenaSettings(inputs, inputs.regions ?? ['us-east-1']))
+  return coldRunStatements(athenaSettings(inputs, inputs.regions ?? ['us-east-1'], BUILTIN_RULES))
     .join(';\n')
     .replace(/'[^']*'|"[^"]*"|`[^`]*`/g, '?')
     .replace(/\?(\s*,\s*\?)+/g, '?')

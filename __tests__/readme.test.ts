@@ -3,7 +3,6 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
-import { flagTable } from '../__fixtures__/flag-docs.js'
 import { builtinRuleTable } from '../__fixtures__/rule-docs.js'
 import { loadRules } from '../src/rules/load.js'
 
@@ -37,10 +36,6 @@ interface Workflow {
 }
 
 describe('README', () => {
-  it('documents every audit flag with its exact condition, in severity order', () => {
-    expect(readme).toContain(unpadded(flagTable()))
-  })
-
   it('lists every built-in rule with its title, level and tags, most severe first', async () => {
     const { rules } = await loadRules({ builtin: true, paths: '', workspace: '.' })
     expect(readme).toContain(unpadded(builtinRuleTable(rules)))

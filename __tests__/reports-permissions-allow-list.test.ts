@@ -181,7 +181,11 @@ describe('the failure message', () => {
           errorcode: '',
           identitytype: 'AssumedRole',
           principal,
-          flag: '',
+          actor: '',
+          rules: '',
+          first: '',
+          last: '',
+          evidence: [],
           events: 1
         }
       }

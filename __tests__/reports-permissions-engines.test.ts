@@ -90,7 +90,11 @@ function row(
     errorcode,
     identitytype,
     principal,
-    flag: '',
+    actor: '',
+    rules: '',
+    first: '',
+    last: '',
+    evidence: [],
     events
   }
 }

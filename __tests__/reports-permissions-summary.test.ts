@@ -36,7 +36,11 @@ async function reportsOf(options: ReportOptions): Promise<Reports> {
         errorcode,
         identitytype: principal.includes(':iam::') ? 'AssumedRole' : 'AWSService',
         principal,
-        flag: '',
+        actor: '',
+        rules: '',
+        first: '',
+        last: '',
+        evidence: [],
         events
       }
     }

@@ -21,7 +21,11 @@ function row(partial: Partial<AggregateRow> & { events: number }): AggregateRow 
     errorcode: '',
     identitytype: 'AssumedRole',
     principal: DEPLOY,
-    flag: '',
+    actor: '',
+    rules: '',
+    first: '',
+    last: '',
+    evidence: [],
     ...partial
   }
 }

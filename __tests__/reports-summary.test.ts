@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import type { AggregateRow } from '../src/engine/aggregate.js'
 import { queryCostUsd } from '../src/reports/cost.js'
-import { evaluateFailOn } from '../src/reports/fail-on.js'
+import { testRule } from '../__fixtures__/rule.js'
+import type { Evidence } from '../src/engine/aggregate.js'
+import { resolveFailOn } from '../src/reports/fail-on.js'
 import { escapeText } from '../src/reports/markdown.js'
 import { buildReports, type Reports } from '../src/reports/index.js'
 import { renderSummary, SUMMARY_LIMIT_BYTES, type RunInfo } from '../src/reports/summary.js'
@@ -16,6 +18,7 @@ const RUN: RunInfo = {
   queryExecutionId: 'a1b2c3d4-0000-1111-2222-333344445555',
   dataScannedBytes: 123_456_789,
   athenaRegion: 'us-east-1',
+  evidenceLimit: 2,
   artifact: {
     name: 'cloudtrail-report-2026-11-22..2026-11-23-audit',
     runUrl: 'https://github.com/octo/infra/actions/runs/1',
@@ -35,16 +38,40 @@ function row(partial: Partial<AggregateRow> & { events: number }): AggregateRow 
     errorcode: '',
     identitytype: 'IAMUser',
     principal: 'arn:aws:iam::111122223333:user/ci',
-    flag: '',
+    actor: '',
+    rules: '',
+    first: '',
+    last: '',
+    evidence: [],
     ...partial
   }
 }
 
-async function reportsOf(rows: AggregateRow[]): Promise<Reports> {
+const RULES = [
+  testRule('root-activity', { level: 'critical', title: 'Root activity' }),
+  testRule('unauthorized-calls', { level: 'low', title: 'Unauthorized *calls*' })
+]
+
+function evidence(eventtime: string): Evidence {
+  return {
+    eventtime,
+    eventid: eventtime,
+    sourceipaddress: '',
+    useragent: '',
+    resources: '',
+    requestparameters: ''
+  }
+}
+
+async function reportsOf(rows: AggregateRow[], failOn?: readonly string[]): Promise<Reports> {
   async function* stream(): AsyncIterable<AggregateRow> {
     yield* rows
   }
-  return buildReports(stream())
+  return buildReports(stream(), {
+    rules: RULES,
+    evidenceLimit: 2,
+    failOn: failOn === undefined ? undefined : resolveFailOn(failOn, RULES)
+  })
 }
 
 const ROWS = [
@@ -54,8 +81,9 @@ const ROWS = [
     eventsource: 's3.amazonaws.com',
     eventname: 'GetObject',
     errorcode: 'AccessDenied',
-    flag: 'unauthorized-calls',
-    events: 5
+    rules: 'unauthorized-calls',
+    events: 5,
+    evidence: [evidence('2026-11-22T01:00:00Z'), evidence('2026-11-22T02:00:00Z')]
   }),
   row({
     eventsource: 'cloudtrail.amazonaws.com',
@@ -63,15 +91,16 @@ const ROWS = [
     eventdate: '2026-11-23',
     identitytype: 'Root',
     principal: HOSTILE,
-    flag: 'root-activity',
-    events: 1
+    rules: 'root-activity',
+    events: 1,
+    evidence: [evidence('2026-11-23T00:00:00Z')]
   })
 ]
 
 describe('summary', () => {
-  it('renders the headline, fail-on, flags by severity, top tables, regions and a chart', async () => {
-    const reports = await reportsOf(ROWS)
-    const run = { ...RUN, failOn: evaluateFailOn(['root-activity'], reports.calls) }
+  it('renders the headline, fail-on, detections by severity, top tables, regions and a chart', async () => {
+    const reports = await reportsOf(ROWS, ['root-activity'])
+    const run = { ...RUN, failOn: reports.failOn }
     expect(renderSummary(run, reports, SUMMARY_LIMIT_BYTES))
       .toBe(`## CloudTrail activity, 2026-11-22..2026-11-23
 
@@ -89,12 +118,14 @@ describe('summary', () => {
 > [!CAUTION]
 > fail-on matched 1 event: root-activity (1)
 
-### 🚩 Flagged activity
+### 🚩 Detections
 
-| Flag | Account | Region | Event source | Event name | Principal | Events |
-| --- | --- | --- | --- | --- | --- | ---: |
-| root-activity | 111122223333 | us-east-1 | cloudtrail.amazonaws.com | StopLogging | &lt;img src=x onerror=alert(1)&gt;\\|x | 1 |
-| unauthorized-calls | 111122223333 | eu-west-1 | s3.amazonaws.com | GetObject | arn:aws:iam::111122223333:user/ci | 5 |
+| Level | Rule | Findings | Principals |
+| --- | --- | --- | --- |
+| critical | Root activity (root-activity) | 1 | &lt;img src=x onerror=alert(1)&gt;\\|x |
+| low | Unauthorized \\*calls\\* (unauthorized-calls) | 5 | arn:aws:iam::111122223333:user/ci |
+
+3 findings are counted but not listed in findings.csv (evidence-limit 2).
 
 ### Top events
 
@@ -242,6 +273,48 @@ xychart-beta
     )
     expect(summary).not.toContain('###')
     expect(summary).toContain('| Total events | 0 |')
+  })
+
+  it('lists the rules that were not run, and why', async () => {
+    const summary = renderSummary(
+      {
+        ...RUN,
+        rulesNotRun: [
+          {
+            file: 'sigma/aws_burst.yml',
+            id: '5f1e0c3a-0000-4000-8000-000000000001',
+            title: 'Burst',
+            reason: 'timeframe (an aggregation)'
+          },
+          {
+            file: 'sigma/okta.yml',
+            id: 'okta-1',
+            title: '',
+            reason: 'its logsource okta/okta is not AWS CloudTrail (aws/cloudtrail)'
+          }
+        ]
+      },
+      await reportsOf([]),
+      SUMMARY_LIMIT_BYTES
+    )
+    expect(summary).toContain(
+      '### Rules not run\n\n| File | Rule | Why |\n| --- | --- | --- |\n| sigma/aws\\_burst.yml | Burst (5f1e0c3a-0000-4000-8000-000000000001) | timeframe (an aggregation) |\n| sigma/okta.yml | okta-1 | its logsource okta/okta is not AWS CloudTrail (aws/cloudtrail) |\n'
+    )
+  })
+
+  it('lists a rule’s first principals, and how many more', async () => {
+    const summary = renderSummary(
+      RUN,
+      await reportsOf(
+        ['a', 'b', 'c', 'd', 'e'].map((name) =>
+          row({ principal: name, rules: 'root-activity', events: 1 })
+        )
+      ),
+      SUMMARY_LIMIT_BYTES
+    )
+    expect(summary).toContain(
+      '| critical | Root activity (root-activity) | 5 | a, b, c and 2 more |'
+    )
   })
 
   it('lists skipped files', async () => {

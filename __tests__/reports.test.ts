@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { testRule } from '../__fixtures__/rule.js'
 import type { AggregateRow } from '../src/engine/aggregate.js'
 import { buildReports, reportFiles } from '../src/reports/index.js'
 import { csvLine } from '../src/reports/csv.js'
@@ -13,7 +14,11 @@ function row(partial: Partial<AggregateRow> & { events: number }): AggregateRow 
     errorcode: '',
     identitytype: 'AssumedRole',
     principal: 'arn:aws:iam::111122223333:role/app',
-    flag: '',
+    actor: '',
+    rules: '',
+    first: '',
+    last: '',
+    evidence: [],
     ...partial
   }
 }
@@ -74,5 +79,58 @@ describe('events.csv', () => {
       { key: ['2026-11-22'], count: 7 },
       { key: ['2026-11-23'], count: 2 }
     ])
+  })
+})
+
+describe('the findings files', () => {
+  it('are written from the rows with rules, beside the other reports; no flags.csv', async () => {
+    const rule = testRule('bucket-read-denied', { level: 'high', title: 'Bucket read denied' })
+    const reports = await buildReports(
+      stream([
+        row({ events: 9 }),
+        row({
+          errorcode: 'AccessDenied',
+          actor: 'app-session',
+          rules: 'bucket-read-denied',
+          first: '2026-11-22T10:00:00Z',
+          last: '2026-11-22T11:00:00Z',
+          events: 2,
+          evidence: [
+            {
+              eventtime: '2026-11-22T10:00:00Z',
+              eventid: 'e-1',
+              sourceipaddress: '203.0.113.7',
+              useragent: 'aws-cli/2.15.0',
+              resources: 'arn:aws:s3:::data/a',
+              requestparameters: '{"bucketName":"data"}'
+            }
+          ]
+        })
+      ]),
+      { rules: [rule], evidenceLimit: 100 }
+    )
+    const files = reportFiles(reports)
+    expect(Object.keys(files).sort()).toEqual([
+      'errors.csv',
+      'events.csv',
+      'findings.csv',
+      'findings.json',
+      'principals.csv',
+      'rules.csv'
+    ])
+    expect(files['findings.csv']).toBe(
+      [
+        '"level","rule","title","eventtime","eventid","account","region","eventsource","eventname","outcome","errorcode","principal","actor","sourceipaddress","useragent","resources","requestparameters"',
+        '"high","bucket-read-denied","Bucket read denied","2026-11-22T10:00:00Z","e-1","111122223333","us-east-1","s3.amazonaws.com","GetObject","denied","AccessDenied","arn:aws:iam::111122223333:role/app","app-session","203.0.113.7","aws-cli/2.15.0","arn:aws:s3:::data/a","{""bucketName"":""data""}"',
+        ''
+      ].join('\n')
+    )
+    expect(files['rules.csv']).toBe(
+      [
+        '"level","rule","title","author","tags","findings","success","denied","error","first","last","principals"',
+        '"high","bucket-read-denied","Bucket read denied","cloudtrail-athena-report","","2","0","2","0","2026-11-22T10:00:00Z","2026-11-22T11:00:00Z","arn:aws:iam::111122223333:role/app"',
+        ''
+      ].join('\n')
+    )
   })
 })

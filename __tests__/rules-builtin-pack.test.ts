@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ACCOUNT, type JsonObject } from '../__fixtures__/cloudtrail-record.js'
+import { ACCOUNT, type JsonObject } from '../scripts/generator/records.js'
 import { AthenaOnDuckDB } from '../__fixtures__/duckdb-athena.js'
 import { writeLogFile } from '../__fixtures__/local-scan.js'
 import { rulesColumnSql } from '../src/engine/athena/rules-sql.js'
@@ -18,7 +18,7 @@ import { BUILTIN_RULE_FILES } from '../src/rules/builtin.js'
 import { compareCodePoints } from '../src/rules/load.js'
 import type { Rule } from '../src/rules/rule.js'
 import { readRuleFile } from '../src/rules/sigma.js'
-import { PACK_CASES as CASES } from './rules-builtin-cases/index.js'
+import { PACK_CASES as CASES } from '../scripts/generator/rule-cases/index.js'
 
 const RULES: readonly Rule[] = BUILTIN_RULE_FILES.flatMap(
   ({ file, text }) => readRuleFile(text, file, true).rules

@@ -1,8 +1,8 @@
 /**
  * The built-in rules: the Sigma files of `rules/`, shipped as `src/rules/builtin.ts`. Each has an
  * event it must match and a near miss it must not, on both compilers (here for the CIS rules,
- * `rules-builtin-pack.test.ts` for the rest of the pack); together the CIS rules mean what the
- * audit flags of `flags.ts` mean on generated logs.
+ * `rules-builtin-pack.test.ts` for the rest of the pack); the CIS rules keep the names the audit
+ * flags had (so `fail-on` values keep working), and mean what the flags meant on generated logs.
  */
 import { readFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -23,14 +23,29 @@ import { Random } from '../scripts/generator/random.js'
 import { rulesColumnSql } from '../src/engine/athena/rules-sql.js'
 import { createRuleCompiler } from '../src/engine/local/predicates.js'
 import { jsonRecordValues } from '../src/engine/local/record-values.js'
-import { compileCondition, FLAG_RULES, type FlagFields } from '../src/rules/flags.js'
+import { compileCondition, FLAG_RULES, type FlagFields } from '../src/engine/local/flags.js'
 import { loadRules } from '../src/rules/load.js'
 import type { Rule } from '../src/rules/rule.js'
-import { PACK_CASES } from './rules-builtin-cases/index.js'
+import { PACK_CASES } from '../scripts/generator/rule-cases/index.js'
 
 const ACCOUNT = '111122223333'
-/** The rules that follow the CIS monitoring controls, as the audit flags did, under their names. */
-const CIS = new Set(FLAG_RULES.map((flag) => flag.name))
+/** The rules that follow the CIS monitoring controls, under the names the audit flags had. */
+const CIS = new Set([
+  'root-activity',
+  'cloudtrail-changes',
+  'console-login-without-mfa',
+  'iam-policy-changes',
+  'kms-key-disabled-or-deleted',
+  's3-bucket-policy-changes',
+  'config-changes',
+  'security-group-changes',
+  'nacl-changes',
+  'network-gateway-changes',
+  'route-table-changes',
+  'vpc-changes',
+  'console-login-failures',
+  'unauthorized-calls'
+])
 const context = (region = 'us-east-1'): EventContext => ({
   random: new Random(5),
   account: ACCOUNT,
@@ -250,7 +265,9 @@ describe('the built-in rules', () => {
     )
   })
 
-  it('mean what the audit flags mean, on generated events', () => {
+  // The flags live on only in the local engine, until it runs the rules themselves (phase 2 of
+  // issue 10); this goes with them.
+  it('mean what the audit flags meant, on generated events', () => {
     const records: JsonObject[] = [
       ...auditRecords(context('us-east-1')),
       ...auditRecords(context('eu-west-1')),

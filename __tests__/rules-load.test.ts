@@ -114,12 +114,12 @@ describe('the rules input', () => {
     await write('a.yml', ruleText('same'))
     await write('b/c.yml', ruleText('same'))
     await expect(load('a.yml, b')).rejects.toThrow(
-      new RulesInputError('Two rules are called "same": in a.yml and in b/c.yml')
+      new RulesInputError('rules: loads two rules called "same": in a.yml and in b/c.yml')
     )
     await write('d.yml', ruleText('cloudtrail-changes'))
     await expect(load('d.yml', true)).rejects.toThrow(
       new RulesInputError(
-        'Two rules are called "cloudtrail-changes": in rules/cloudtrail-changes.yml and in d.yml'
+        'rules: loads two rules called "cloudtrail-changes": in rules/cloudtrail-changes.yml and in d.yml'
       )
     )
   })

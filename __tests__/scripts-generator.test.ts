@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { localPlan, scanDir } from '../__fixtures__/local-scan.js'
-import { FLAG_NAMES } from '../src/rules/flags.js'
+import { BUILTIN_RULES } from '../__fixtures__/rule.js'
+import { createRuleCompiler } from '../src/engine/local/predicates.js'
+import { jsonRecordValues } from '../src/engine/local/record-values.js'
 import { generateSampleBucket, type SampleOptions } from '../scripts/generator/bucket.js'
 
 const OPTIONS: SampleOptions = {
@@ -105,17 +106,25 @@ describe('the sample bucket generator', () => {
     ).toEqual(new Set(['IAMUser', 'AssumedRole', 'AWSService', 'Root', 'AWSAccount']))
   })
 
-  it('writes events for every audit flag, in every sample', async () => {
-    const dir = join(root, 'flags')
+  it('writes events that every built-in rule matches, in every sample', async () => {
+    const dir = join(root, 'rules')
     await generateSampleBucket(dir, OPTIONS)
-    const { rows } = await scanDir(
-      localPlan(dir, {
-        regions: OPTIONS.regions,
-        window: { start: '2026-11-01', end: '2026-11-01' },
-        folderDays: ['2026-11-01', '2026-11-02']
-      })
-    )
-    const flagged = new Set(rows.map((row) => row.flag).filter((flag) => flag !== ''))
-    expect([...flagged].sort()).toEqual([...FLAG_NAMES].sort())
+    const compiler = createRuleCompiler()
+    const tests = BUILTIN_RULES.map((rule) => ({
+      key: rule.key,
+      test: compiler.compile(rule.condition)
+    }))
+    const matched = new Set<string>()
+    for (const [name, bytes] of await files(dir)) {
+      if (!name.includes('/CloudTrail/')) continue
+      const { Records } = JSON.parse(gunzipSync(bytes).toString()) as {
+        Records: Record<string, unknown>[]
+      }
+      for (const record of Records) {
+        const values = jsonRecordValues(compiler.fields, record)
+        for (const { key, test } of tests) if (test(values)) matched.add(key)
+      }
+    }
+    expect([...matched].sort()).toEqual(BUILTIN_RULES.map((rule) => rule.key).sort())
   })
 })

@@ -4,8 +4,8 @@
  * Generates (once, cached in `.bench/`) a day of CloudTrail logs for one account in 8 regions,
  * then times, each in a child process whose peak memory GNU time measures:
  * - the local engine, through the built CLI (`dist/cli/index.js`), as a user runs it;
- * - DuckDB's `read_json` over the same day folders, computing the same aggregate (without the
- *   audit flags), with `@duckdb/node-api`;
+ * - DuckDB's `read_json` over the same day folders, computing the plain aggregate (without the
+ *   rules), with `@duckdb/node-api`;
  * - the shell way: `zcat | jq | sort | uniq -c`, the recipe's four columns.
  *
  * `npm run bench -- --runs 5` repeats the two engines and takes the median; the shell runs once.

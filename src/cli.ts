@@ -7,6 +7,7 @@ import { DEFAULTS, Input, parseInputs } from './inputs/inputs.js'
 import type { Log } from './run/log.js'
 import { athenaSettings } from './plan/plan.js'
 import { makeReport } from './pipeline.js'
+import { loadRunRules } from './plan/rules.js'
 import { notAllowedMessage } from './reports/permissions/report.js'
 import { coldRunStatements } from './engine/athena/sql.js'
 import { InputError } from './inputs/validation.js'
@@ -32,7 +33,7 @@ const CLI_ONLY_HELP = [
   ['--out DIR (default: cloudtrail-report)', 'Where the report files are written.'],
   [
     '--print-sql',
-    'Print the Athena statements a cold run issues, and exit without calling AWS (needs --regions).'
+    'Print the Athena statements a cold run issues, the rules of the run included, and exit without calling AWS (needs --regions).'
   ],
   ['-h, --help', 'Show this help.']
 ] as const
@@ -119,7 +120,9 @@ async function main(argv: string[]): Promise<number> {
       if (inputs.regions === undefined) {
         throw new InputError(Input.Regions, 'is required with --print-sql, which makes no AWS call')
       }
-      for (const statement of coldRunStatements(athenaSettings(inputs, inputs.regions))) {
+      const { rules } = await loadRunRules(inputs, process.cwd(), stderrLog)
+      const settings = athenaSettings(inputs, inputs.regions, rules)
+      for (const statement of coldRunStatements(settings)) {
         process.stdout.write(`${statement};\n\n`)
       }
       return 0

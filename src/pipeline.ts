@@ -9,9 +9,10 @@ import { unknownPatterns, type AllowList } from './reports/permissions/allow-lis
 import type { Log } from './run/log.js'
 import { makePlan, type Plan } from './plan/plan.js'
 import { resolveRegions } from './plan/regions.js'
+import { loadRunRules } from './plan/rules.js'
 import { buildReports, reportFiles, type Reports } from './reports/index.js'
 import type { Scan } from './engine/scan.js'
-import { evaluateFailOn } from './reports/fail-on.js'
+import { resolveFailOn } from './reports/fail-on.js'
 import { renderSummary, SUMMARY_LIMIT_BYTES, type RunInfo } from './reports/summary.js'
 
 export interface ReportContext {
@@ -19,7 +20,10 @@ export interface ReportContext {
   /** Made on first use, so a run on local files needs no AWS configuration at all. */
   readonly aws: () => AwsClients
   readonly reportDir: string
-  /** What relative input paths (`fail-on-permissions`) start from: the workspace, or the CLI's cwd. */
+  /**
+   * What relative input paths (`rules`, `fail-on-permissions`) start from: the workspace, or the
+   * CLI's cwd.
+   */
   readonly workspace: string
   /** Aborted when the run is cancelled (SIGINT/SIGTERM): a running query is stopped. */
   readonly signal: AbortSignal
@@ -41,12 +45,19 @@ export interface Report {
 /** inputs → plan → engine → aggregate → reports → files. */
 export async function makeReport(inputs: Inputs, context: ReportContext): Promise<Report> {
   const allowList = await readAllowList(inputs, context)
+  // Before any AWS call: a rule file that cannot be read, or a fail-on rule that is not loaded,
+  // fails the run before it costs anything.
+  const { rules, notRun } = await loadRunRules(inputs, context.workspace, context.log)
+  const failOn = inputs.failOn.length > 0 ? resolveFailOn(inputs.failOn, rules) : undefined
+  context.log.info(
+    `Running ${rules.length} rule(s)${notRun.length > 0 ? `; ${notRun.length} not run (see the warnings)` : ''}`
+  )
   const regions = await resolveRegions(inputs, {
     ec2: () => context.aws().ec2,
     s3: () => context.aws().s3,
     log: context.log
   })
-  const plan = makePlan(inputs, regions)
+  const plan = makePlan(inputs, regions, rules)
   context.log.info(
     `Reading ${plan.accounts.length} account(s), ${plan.regions.length} region(s), day folders ${plan.folderDays.join(', ')}`
   )
@@ -64,6 +75,9 @@ export async function makeReport(inputs: Inputs, context: ReportContext): Promis
           { log: context.log, signal: context.signal }
         )
   const reports = await buildReports(scan.rows, {
+    rules,
+    evidenceLimit: inputs.evidenceLimit,
+    failOn,
     permissions:
       inputs.permissions === undefined ? undefined : { selection: inputs.permissions, allowList }
   })
@@ -82,7 +96,9 @@ export async function makeReport(inputs: Inputs, context: ReportContext): Promis
     skippedFiles: scan.skippedFiles,
     archived: scan.archived,
     resultReused: scan.resultReused,
-    failOn: inputs.failOn.length > 0 ? evaluateFailOn(inputs.failOn, reports.calls) : undefined
+    failOn: reports.failOn,
+    evidenceLimit: inputs.evidenceLimit,
+    rulesNotRun: notRun
   }
   const markdown = renderSummary(run, reports, SUMMARY_LIMIT_BYTES)
   await mkdir(context.reportDir, { recursive: true })

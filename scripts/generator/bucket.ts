@@ -12,6 +12,7 @@ import {
   auditRecords,
   type JsonObject
 } from './events.js'
+import { detectionRecords } from './detections.js'
 import { Random } from './random.js'
 
 const gzipAsync = promisify(gzip)
@@ -124,6 +125,9 @@ export async function generateSampleBucket(
     await write(logKey(layout, account, region, delivered, random), json)
   }
 
+  const detectionRegion = options.regions.includes('us-east-1') ? 'us-east-1' : options.regions[0]
+  // A sequence of its own, so that the rest of a sample is the same with or without them.
+  const detectionRandom = new Random(options.seed + 0x5eed)
   for (const account of options.accounts) {
     for (const region of options.regions) {
       for (const day of options.days) {
@@ -157,10 +161,15 @@ export async function generateSampleBucket(
             records.push(record)
             if (isGlobal(template)) global.push(record)
           }
-          // Each region's first delivery of the day has an event for every audit flag.
+          // Each region's first delivery of the day has an event for every CIS rule; one region's
+          // (us-east-1's, where global services log, when it is read) also the cases of every
+          // other built-in rule: its matches and near misses.
           if (file === 0) {
             const context = { random, account, region, time: new Date(delivered - 300_000) }
             records.push(...auditRecords(context))
+            if (region === detectionRegion) {
+              records.push(...detectionRecords({ ...context, random: detectionRandom }))
+            }
           }
           await writeLog(account, region, delivered, records)
           if (global.length > 0 && random.chance(DUPLICATE_DELIVERY_RATE)) {

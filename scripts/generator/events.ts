@@ -692,7 +692,7 @@ function succeeded(context: EventContext, name: string, kind: IdentityKind): Jso
 }
 
 /**
- * One event for each audit flag, so that every sample, however small, exercises every rule:
+ * One event for each CIS rule, so that every sample, however small, exercises every one of them:
  * the global ones (IAM, sign-in) for us-east-1, the regional ones for any region.
  */
 export function auditRecords(context: EventContext): JsonObject[] {
@@ -754,7 +754,7 @@ export function applyOddity(record: JsonObject, oddity: Oddity, context: EventCo
       record.requestParameters = {
         description: 'Überprüfung — 日本語のタグ ✓ 🚀 "quoted" \\ back\nslash',
         clé: 'valeur',
-        tag: '\u0000\u001f\u2028'
+        tag: '\u0000\u0010\u2028'
       }
       record.userAgent = 'Mozilla/5.0 (Macintosh) Safari/605.1.15 — Français 🙂'
       break

@@ -1,9 +1,12 @@
 /**
- * The fine-grained aggregate both engines produce: one row per distinct combination of these
- * columns, in this order, with `events` its count. Every report is computed from it, so a run
- * scans the logs once, and the engines can differ only in producing it.
+ * The fine-grained aggregate both engines produce: one row per distinct combination of the key
+ * columns, with `events` its count and, for rows whose events matched rules, their first and last
+ * event time and the evidence of their earliest events. Every report is computed from it, so a
+ * run scans the logs once, and the engines can differ only in producing it.
  */
-export const AGGREGATE_COLUMNS = [
+
+/** The columns that make a row distinct, in the order the query groups and sorts them. */
+export const AGGREGATE_KEY_COLUMNS = [
   'account',
   'region',
   'eventsource',
@@ -12,8 +15,17 @@ export const AGGREGATE_COLUMNS = [
   'errorcode',
   'identitytype',
   'principal',
-  'flag',
-  'events'
+  'actor',
+  'rules'
+] as const
+
+/** The columns of the Athena query's result, in order; `evidence` is JSON text there. */
+export const AGGREGATE_COLUMNS = [
+  ...AGGREGATE_KEY_COLUMNS,
+  'events',
+  'first',
+  'last',
+  'evidence'
 ] as const
 
 export interface AggregateRow {
@@ -28,34 +40,97 @@ export interface AggregateRow {
   readonly errorcode: string
   /** `userIdentity.type`. */
   readonly identitytype: string
-  /** Who acted; see `principalOf` in the engines and the SQL. */
+  /** Who acted: the role behind a session, else the identity's ARN, …; see `PRINCIPAL` in sql.ts. */
   readonly principal: string
-  /** The audit rule the event matches, or `''`. */
-  readonly flag: string
+  /** The person or session behind the principal; see `ACTOR` in sql.ts. */
+  readonly actor: string
+  /** The keys of the rules the events matched, ascending by code point, space-separated; `''`. */
+  readonly rules: string
+  /** Distinct `eventID`s with dedupe (events without one each count), else every record. */
   readonly events: number
+  /** The smallest `eventTime` text of the row's events; `''` when `rules` is `''`. */
+  readonly first: string
+  /** The largest `eventTime` text of the row's events; `''` when `rules` is `''`. */
+  readonly last: string
+  /** The earliest events (`compareEvidence`), at most the evidence limit; none without rules. */
+  readonly evidence: readonly Evidence[]
 }
 
-export type AggregateKey = Omit<AggregateRow, 'events'>
+export type AggregateKey = Pick<AggregateRow, (typeof AGGREGATE_KEY_COLUMNS)[number]>
 
 /** What an engine yields: the aggregate, streamed, so reports never hold all of it at once. */
 export type Aggregate = AsyncIterable<AggregateRow>
 
-/** A row from its key's values, in `AGGREGATE_COLUMNS` order, and its count. */
-export function aggregateRow(values: readonly string[], events: number): AggregateRow {
-  const [account = '', region = '', eventsource = '', eventname = '', eventdate = ''] = values
-  const [errorcode = '', identitytype = '', principal = '', flag = ''] = values.slice(5)
-  return {
-    account,
-    region,
-    eventsource,
-    eventname,
-    eventdate,
-    errorcode,
-    identitytype,
-    principal,
-    flag,
-    events
+/**
+ * A row from its cells as the query's result gives them, in `AGGREGATE_COLUMNS` order: `events`
+ * a whole number, `evidence` JSON text (`''` for none). `where` names the cell's place (query id,
+ * line) in the error for a malformed one.
+ */
+export function aggregateRow(cells: readonly string[], where: () => string): AggregateRow {
+  if (cells.length !== AGGREGATE_COLUMNS.length) {
+    throw new Error(`${where()} has ${cells.length} values; expected ${AGGREGATE_COLUMNS.length}`)
   }
+  const [account, region, eventsource, eventname, eventdate] = cells as string[]
+  const [errorcode, identitytype, principal, actor, rules] = cells.slice(5) as string[]
+  const [events, first, last, evidence] = cells.slice(AGGREGATE_KEY_COLUMNS.length) as string[]
+  if (!/^\d+$/.test(events as string)) {
+    throw new Error(`${where()}: events is ${JSON.stringify(events)}, not a whole number`)
+  }
+  return {
+    account: account as string,
+    region: region as string,
+    eventsource: eventsource as string,
+    eventname: eventname as string,
+    eventdate: eventdate as string,
+    errorcode: errorcode as string,
+    identitytype: identitytype as string,
+    principal: principal as string,
+    actor: actor as string,
+    rules: rules as string,
+    events: Number(events),
+    first: first as string,
+    last: last as string,
+    evidence: parseEvidence(evidence as string, where)
+  }
+}
+
+/**
+ * The `evidence` column: a JSON array of events, each an array of the `EVIDENCE_FIELDS` values in
+ * their order (`json_format` of the query's `min_by` array), or `''` for none.
+ */
+export function parseEvidence(text: string, where: () => string): Evidence[] {
+  if (text === '') return []
+  const shown = JSON.stringify(text.length > 200 ? `${text.slice(0, 200)}…` : text)
+  const malformed = (why: string): Error =>
+    new Error(
+      `${where()}: evidence is not a JSON array of arrays of ${EVIDENCE_FIELDS.length} strings (${why}): ${shown}`
+    )
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch (error) {
+    throw malformed(`not valid JSON: ${(error as Error).message}`)
+  }
+  if (!Array.isArray(parsed)) throw malformed('not an array')
+  return parsed.map((item: unknown, index) => {
+    if (
+      !Array.isArray(item) ||
+      item.length !== EVIDENCE_FIELDS.length ||
+      !item.every((value) => typeof value === 'string')
+    ) {
+      throw malformed(`not so at item ${index + 1}`)
+    }
+    const [eventtime, eventid, sourceipaddress, useragent, resources, requestparameters] =
+      item as string[]
+    return {
+      eventtime: eventtime as string,
+      eventid: eventid as string,
+      sourceipaddress: sourceipaddress as string,
+      useragent: useragent as string,
+      resources: resources as string,
+      requestparameters: requestparameters as string
+    }
+  })
 }
 
 /**

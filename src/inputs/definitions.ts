@@ -33,7 +33,10 @@ export enum Input {
   Permissions = 'permissions',
   FailOnPermissions = 'fail-on-permissions',
   ResultReuseMinutes = 'result-reuse-minutes',
-  JobKey = 'job-key'
+  JobKey = 'job-key',
+  Rules = 'rules',
+  BuiltinRules = 'builtin-rules',
+  EvidenceLimit = 'evidence-limit'
 }
 
 export const ENGINES = ['athena', 'local'] as const
@@ -53,7 +56,9 @@ export const RANGES = {
   [Input.QueryTimeoutMinutes]: [1, 240],
   // The longest age Athena accepts for a reused result: 7 days.
   // https://docs.aws.amazon.com/athena/latest/APIReference/API_ResultReuseByAgeConfiguration.html
-  [Input.ResultReuseMinutes]: [0, 10_080]
+  [Input.ResultReuseMinutes]: [0, 10_080],
+  // Athena's `min_by(x, y, n)`, which keeps the evidence, takes n up to 10,000.
+  [Input.EvidenceLimit]: [0, 10_000]
 } as const satisfies Partial<Record<Input, readonly [number, number]>>
 
 export interface InputDefinition {
@@ -166,8 +171,8 @@ export const INPUTS: Readonly<Record<Input, InputDefinition>> = {
   },
   [Input.FailOn]: {
     description:
-      'Comma-separated audit flags (`root-activity`, `cloudtrail-changes`, …), event names (`StopLogging`) or service:event names (`iam.amazonaws.com:CreateAccessKey`). The step fails, after writing every report, if any of them occurred in the window.',
-    values: 'NAME[,NAME...]',
+      'Comma-separated rule names or ids (`cloudtrail-changes`), levels (`high` means high or critical; `critical`, `medium`, `low`, `informational`), event names (`StopLogging`) or service:event names (`iam.amazonaws.com:CreateAccessKey`). The step fails, after writing every report, if any rule named or of that level found something, or any event named occurred, in the window.',
+    values: 'ITEM[,ITEM...]',
     default: ''
   },
   [Input.ArtifactName]: {
@@ -230,6 +235,22 @@ export const INPUTS: Readonly<Record<Input, InputDefinition>> = {
     // the job id alone is the same for every leg of a matrix.
     actionDefault:
       "${{ github.job }}${{ strategy.job-total > 1 && format('-{0}', strategy.job-index) || '' }}"
+  },
+  [Input.Rules]: {
+    description:
+      "Sigma rule files, directories or globs of `.yml`/`.yaml` files (relative to the workspace; newline- or comma-separated) to run besides the built-in rules, such as a checkout of SigmaHQ's `rules/cloud/aws`. Only rules for AWS CloudTrail run; a rule the action cannot run is listed in the summary.",
+    values: 'PATH[,PATH...]',
+    default: ''
+  },
+  [Input.BuiltinRules]: {
+    description: "Run the action's own detection rules (Sigma files in its `rules` folder).",
+    values: 'true|false',
+    default: 'true'
+  },
+  [Input.EvidenceLimit]: {
+    description: `Findings listed per rule in \`findings.csv\` and \`findings.json\`, earliest first (${range(Input.EvidenceLimit)}); the counts in \`rules.csv\` and the summary stay exact. \`0\` lists none.`,
+    values: range(Input.EvidenceLimit),
+    default: '100'
   }
 }
 

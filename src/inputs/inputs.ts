@@ -1,4 +1,3 @@
-import { FLAG_NAMES } from '../rules/flags.js'
 import {
   DAY_BOUNDARIES,
   DEFAULTS,
@@ -49,7 +48,10 @@ export interface Inputs {
   readonly outputLocation: string
   readonly partitioning: Partitioning
   readonly top: number
-  /** Flag names, event names and `service:event` names that fail the run when they occur. */
+  /**
+   * Rule names and ids, levels, event names and `service:event` names that fail the run when they
+   * occur, as written: rules are checked once loaded (`resolveFailOn`).
+   */
   readonly failOn: readonly string[]
   /** The artifact name with `{date}`, `{account}` and `{job}` filled in; `''` skips the upload. */
   readonly artifactName: string
@@ -76,6 +78,11 @@ export interface Inputs {
   readonly checkArchived: boolean
   /** This job (and matrix leg) among the run's: in the artifact name and the comment's key. */
   readonly jobKey: string
+  /** The `rules` input: files, directories and globs, newline- or comma-separated; `''` for none. */
+  readonly rules: string
+  readonly builtinRules: boolean
+  /** Evidence kept per rule: its earliest findings, listed in full. */
+  readonly evidenceLimit: number
 }
 
 /** Windows that began this many days ago or more have their storage classes checked (Athena). */
@@ -141,7 +148,7 @@ export function parseInputs(read: (input: Input) => string, now: Date): Inputs {
     outputLocation: rule.s3Location(Input.OutputLocation, value(Input.OutputLocation)),
     partitioning: rule.oneOf(Input.Partitioning, value(Input.Partitioning), PARTITIONINGS),
     top: rule.wholeNumber(Input.Top, value(Input.Top), ...RANGES[Input.Top]),
-    failOn: rule.failOn(Input.FailOn, value(Input.FailOn), FLAG_NAMES),
+    failOn: rule.failOn(Input.FailOn, value(Input.FailOn)),
     artifactName: artifactName(read(Input.ArtifactName), window, accounts, jobKey),
     retentionDays:
       value(Input.RetentionDays) === ''
@@ -163,7 +170,14 @@ export function parseInputs(read: (input: Input) => string, now: Date): Inputs {
     failOnPermissions,
     resultReuseMinutes: endedDaysAgo(window, now, 1) ? resultReuseMinutes : 0,
     checkArchived: startedDaysAgo(window, now, ARCHIVE_CHECK_AFTER_DAYS),
-    jobKey
+    jobKey,
+    rules: rule.ruleList(Input.Rules, value(Input.Rules)),
+    builtinRules: rule.boolean(Input.BuiltinRules, value(Input.BuiltinRules)),
+    evidenceLimit: rule.wholeNumber(
+      Input.EvidenceLimit,
+      value(Input.EvidenceLimit),
+      ...RANGES[Input.EvidenceLimit]
+    )
   }
 }
 

@@ -213,29 +213,30 @@ const EVENT_NAME = /^[A-Z][A-Za-z0-9_]{1,127}$/
 const SOURCE_AND_EVENT = /^[a-z0-9][a-z0-9.-]*\.amazonaws\.com:[A-Z][A-Za-z0-9_]{1,127}$/
 
 /**
- * `fail-on` items: audit flag names (kebab-case), event names (`StopLogging`) or a service and an
- * event name (`iam.amazonaws.com:CreateAccessKey`). A kebab-case word that names no flag is a typo,
- * refused rather than silently never matching.
+ * `fail-on` items, as written: rule names or ids, levels, event names (`StopLogging`) or a service
+ * and an event name (`iam.amazonaws.com:CreateAccessKey`). Which rules exist is known only once
+ * they are loaded (`resolveFailOn`); here an item must at least be one word, and one with a `:`
+ * must be a service:event.
  */
-export function failOn(input: string, value: string, flagNames: readonly string[]): string[] {
+export function failOn(input: string, value: string): string[] {
   const items = list(value)
   for (const item of items) {
-    if (/^[a-z0-9-]+$/.test(item) && !flagNames.includes(item)) {
+    // eslint-disable-next-line no-control-regex -- control characters are what it refuses
+    const word = !/[\s\u0000-\u001f\u007f]/.test(item)
+    if (!word || (item.includes(':') && !SOURCE_AND_EVENT.test(item))) {
       throw new InputError(
         input,
-        `names an unknown flag; the flags are ${flagNames.join(', ')}`,
-        item
-      )
-    }
-    if (!flagNames.includes(item) && !EVENT_NAME.test(item) && !SOURCE_AND_EVENT.test(item)) {
-      throw new InputError(
-        input,
-        'must list flag names, event names such as StopLogging, or service:event such as iam.amazonaws.com:CreateAccessKey',
+        'must list rule names or ids, levels such as high, event names such as StopLogging, or service:event such as iam.amazonaws.com:CreateAccessKey',
         item
       )
     }
   }
   return items
+}
+
+/** Whether a `fail-on` item names an event: `StopLogging`, or `iam.amazonaws.com:CreateAccessKey`. */
+export function isEventItem(item: string): boolean {
+  return EVENT_NAME.test(item) || SOURCE_AND_EVENT.test(item)
 }
 
 /**
@@ -266,6 +267,14 @@ export function principals(input: string, value: string): 'all' | string[] | und
 export function filePath(input: string, value: string): string {
   if (/[\0\r\n]/.test(value)) {
     throw new InputError(input, 'must be a file path, without NUL or line breaks', value)
+  }
+  return value
+}
+
+/** Paths and globs, newline- or comma-separated, relative to the workspace; read before any AWS call. */
+export function ruleList(input: string, value: string): string {
+  if (value.includes('\0')) {
+    throw new InputError(input, 'must be files, directories or globs, without NUL', value)
   }
   return value
 }

@@ -1,5 +1,6 @@
 import type { Inputs, OnBadFile, Partitioning } from '../inputs/inputs.js'
 import { folderDays, type DayBoundary, type Window } from '../inputs/window.js'
+import type { Rule } from '../rules/rule.js'
 import type { Layout } from './layout.js'
 
 /** Where the Athena table lives. */
@@ -19,6 +20,10 @@ export interface Scope {
   /** The day folders to read, `YYYY-MM-DD`: the window, plus the next day by event time. */
   readonly folderDays: readonly string[]
   readonly dedupe: boolean
+  /** The rules to run, by key in ascending code point order (as `loadRules` gives them). */
+  readonly rules: readonly Rule[]
+  /** Evidence kept per aggregate row (and listed per rule): the earliest events; 0 for none. */
+  readonly evidenceLimit: number
 }
 
 /** What the Athena engine needs beyond the scope: its table, workgroup and limits. */
@@ -47,7 +52,7 @@ export interface LocalSettings extends Scope {
 export type Plan =
   ({ readonly engine: 'athena' } & AthenaSettings) | ({ readonly engine: 'local' } & LocalSettings)
 
-export function scopeOf(inputs: Inputs, regions: readonly string[]): Scope {
+export function scopeOf(inputs: Inputs, regions: readonly string[], rules: readonly Rule[]): Scope {
   return {
     layout: { bucket: inputs.bucket, prefix: inputs.prefix, organizationId: inputs.organizationId },
     accounts: inputs.accounts,
@@ -55,14 +60,20 @@ export function scopeOf(inputs: Inputs, regions: readonly string[]): Scope {
     window: inputs.window,
     dayBoundary: inputs.dayBoundary,
     folderDays: folderDays(inputs.window, inputs.dayBoundary),
-    dedupe: inputs.dedupe
+    dedupe: inputs.dedupe,
+    rules,
+    evidenceLimit: inputs.evidenceLimit
   }
 }
 
 /** The Athena settings of the inputs, whichever engine they choose (`--print-sql` shows them). */
-export function athenaSettings(inputs: Inputs, regions: readonly string[]): AthenaSettings {
+export function athenaSettings(
+  inputs: Inputs,
+  regions: readonly string[],
+  rules: readonly Rule[]
+): AthenaSettings {
   return {
-    ...scopeOf(inputs, regions),
+    ...scopeOf(inputs, regions, rules),
     table: { catalog: inputs.catalog, database: inputs.database, table: inputs.table },
     partitioning: inputs.partitioning,
     workgroup: inputs.workgroup,
@@ -73,11 +84,13 @@ export function athenaSettings(inputs: Inputs, regions: readonly string[]): Athe
   }
 }
 
-export function makePlan(inputs: Inputs, regions: readonly string[]): Plan {
-  if (inputs.engine === 'athena') return { engine: 'athena', ...athenaSettings(inputs, regions) }
+export function makePlan(inputs: Inputs, regions: readonly string[], rules: readonly Rule[]): Plan {
+  if (inputs.engine === 'athena') {
+    return { engine: 'athena', ...athenaSettings(inputs, regions, rules) }
+  }
   return {
     engine: 'local',
-    ...scopeOf(inputs, regions),
+    ...scopeOf(inputs, regions, rules),
     logs: inputs.logsDir === '' ? { bucket: inputs.bucket } : { directory: inputs.logsDir },
     onBadFile: inputs.onBadFile
   }

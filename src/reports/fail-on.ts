@@ -1,4 +1,21 @@
-import type { Counted } from './tally.js'
+import type { AggregateRow } from '../engine/aggregate.js'
+import { Input } from '../inputs/definitions.js'
+import { InputError, isEventItem } from '../inputs/validation.js'
+import { LEVELS, type Level, type Rule } from '../rules/rule.js'
+import { atLeast, type FindingsCollector } from './findings.js'
+
+/** A `fail-on` item, resolved against the loaded rules. */
+export type FailOnItem =
+  | { readonly item: string; readonly kind: 'level'; readonly level: Level }
+  /** Every loaded rule whose name or id the item is. */
+  | { readonly item: string; readonly kind: 'rules'; readonly rules: readonly Rule[] }
+  /** An event name, in any service (`eventsource` undefined) or in one. */
+  | {
+      readonly item: string
+      readonly kind: 'event'
+      readonly eventsource: string | undefined
+      readonly eventname: string
+    }
 
 /** How many events one `fail-on` item matched. */
 export interface FailOnMatch {
@@ -13,26 +30,99 @@ export interface FailOnResult {
   readonly matches: readonly FailOnMatch[]
 }
 
-function itemMatches(item: string, [flag, eventsource, eventname]: readonly string[]): boolean {
-  if (item === flag) return true
-  if (item === eventname) return true
-  return item === `${eventsource}:${eventname}`
+/**
+ * The `fail-on` items against the loaded rules, before any AWS call: a level, else a rule's name
+ * or id, else an event name; anything else is a rule that is not loaded (a typo, or a rule of
+ * `builtin-rules` turned off), refused rather than silently never matching.
+ */
+export function resolveFailOn(items: readonly string[], rules: readonly Rule[]): FailOnItem[] {
+  return items.map((item): FailOnItem => {
+    if ((LEVELS as readonly string[]).includes(item)) {
+      return { item, kind: 'level', level: item as Level }
+    }
+    const named = rules.filter((rule) => rule.key === item || rule.id === item)
+    if (named.length > 0) return { item, kind: 'rules', rules: named }
+    if (isEventItem(item)) {
+      const colon = item.lastIndexOf(':')
+      return colon < 0
+        ? { item, kind: 'event', eventsource: undefined, eventname: item }
+        : {
+            item,
+            kind: 'event',
+            eventsource: item.slice(0, colon),
+            eventname: item.slice(colon + 1)
+          }
+    }
+    throw new InputError(
+      Input.FailOn,
+      `names no loaded rule (by name or id), level (${LEVELS.join(', ')}) or event name`,
+      item
+    )
+  })
 }
 
-/** Checks `fail-on` against the events per flag, event source and event name. */
-export function evaluateFailOn(items: readonly string[], calls: readonly Counted[]): FailOnResult {
-  let flagged = 0
-  const counts = new Map(items.map((item) => [item, 0]))
-  for (const { key, count } of calls) {
-    const matching = items.filter((item) => itemMatches(item, key))
-    if (matching.length > 0) flagged += count
-    for (const item of matching) counts.set(item, (counts.get(item) ?? 0) + count)
+/** Whether an item matches a row's events, `rules` the row's rules that found something. */
+function itemMatches(item: FailOnItem, row: AggregateRow, rules: readonly Rule[]): boolean {
+  switch (item.kind) {
+    case 'level':
+      return rules.some((rule) => atLeast(rule.level, item.level))
+    case 'rules':
+      return rules.some((rule) => item.rules.includes(rule))
+    case 'event':
+      return (
+        item.eventname === row.eventname &&
+        (item.eventsource === undefined || item.eventsource === row.eventsource)
+      )
   }
-  return {
-    flagged,
-    matches: [...counts]
-      .filter(([, events]) => events > 0)
-      .map(([item, events]) => ({ item, events }))
+}
+
+/**
+ * `fail-on` over the aggregate as it streams by: an event counts when any item matches it (once,
+ * however many do). Rules match through their findings, so a threshold rule's events count only
+ * in the groups that reach its count: rows with such a rule wait for the findings' results.
+ */
+export class FailOnTally {
+  private flagged = 0
+  private readonly counts: number[]
+  private held: AggregateRow[] = []
+
+  constructor(
+    private readonly items: readonly FailOnItem[],
+    private readonly findings: FindingsCollector
+  ) {
+    this.counts = items.map(() => 0)
+  }
+
+  add(row: AggregateRow): void {
+    if (this.items.length === 0) return
+    const rules = this.findings.rulesOf(row)
+    if (rules.some((rule) => rule.threshold !== undefined)) this.held.push({ ...row, evidence: [] })
+    else this.count(row, rules)
+  }
+
+  /** Once the findings' `results()` have run. */
+  result(): FailOnResult {
+    for (const row of this.held) {
+      const rules = this.findings.rulesOf(row).filter((rule) => this.findings.reached(rule, row))
+      this.count(row, rules)
+    }
+    this.held = []
+    return {
+      flagged: this.flagged,
+      matches: this.items
+        .map((item, index) => ({ item: item.item, events: this.counts[index] as number }))
+        .filter((match) => match.events > 0)
+    }
+  }
+
+  private count(row: AggregateRow, rules: readonly Rule[]): void {
+    let matched = false
+    this.items.forEach((item, index) => {
+      if (!itemMatches(item, row, rules)) return
+      this.counts[index] = (this.counts[index] as number) + row.events
+      matched = true
+    })
+    if (matched) this.flagged += row.events
   }
 }
 

@@ -30,15 +30,16 @@ export type MatchedRow = Pick<
   | 'eventdate'
   | 'errorcode'
   | 'principal'
+  | 'actor'
+  | 'rules'
   | 'events'
-> & {
-  readonly actor: string
-  /** Rule keys, space-separated; '' when the row's events matched none. */
-  readonly rules: string
-  readonly first: string
-  readonly last: string
-  readonly evidence: readonly Evidence[]
-}
+  | 'first'
+  | 'last'
+  | 'evidence'
+>
+
+/** The columns that group a threshold rule's events: the UTC day and the rule's `per` columns. */
+export type ThresholdColumns = Pick<AggregateRow, 'eventdate' | 'principal' | 'account' | 'region'>
 
 /** One rule and one event that matched it. */
 export interface Finding extends Evidence {
@@ -168,6 +169,8 @@ export class FindingsCollector {
   private readonly byKey: ReadonlyMap<string, Rule>
   private readonly tallies = new Map<string, RuleTally>()
   private readonly held = new Map<string, MatchedRow[]>()
+  /** Per threshold rule, once `results()` has run: the events of each of its groups. */
+  private readonly groupEvents = new Map<string, ReadonlyMap<string, number>>()
 
   constructor(
     rules: readonly Rule[],
@@ -198,12 +201,25 @@ export class FindingsCollector {
   results(): RuleResult[] {
     for (const [key, rows] of this.held) {
       const rule = this.byKey.get(key) as Rule
-      for (const row of thresholdRows(rule, rows)) this.tallyOf(rule).add(row)
+      this.groupEvents.set(key, groupEvents(rule, rows))
+      for (const row of rows) if (this.reached(rule, row)) this.tallyOf(rule).add(row)
     }
     this.held.clear()
     return [...this.tallies.values()]
       .map((tally) => tally.result())
       .sort((a, b) => compareRules(a.rule, b.rule))
+  }
+
+  /**
+   * Whether a row's events are findings of one of its rules: always, unless the rule has a
+   * threshold and the row's group (UTC day and the rule's `per` columns) has fewer events than
+   * its count. Known for threshold rules once `results()` has run.
+   */
+  reached(rule: Rule, row: ThresholdColumns): boolean {
+    if (rule.threshold === undefined) return true
+    const groups = this.groupEvents.get(rule.key)
+    if (groups === undefined) throw new Error(`The groups of ${rule.key} are not known yet`)
+    return (groups.get(groupOf(rule, row)) ?? 0) >= rule.threshold.count
   }
 
   private tallyOf(rule: Rule): RuleTally {
@@ -222,15 +238,22 @@ export class FindingsCollector {
   }
 }
 
-/** The rows of the groups (UTC day and the rule's `per` columns) whose events reach the count. */
-function thresholdRows(rule: Rule, rows: readonly MatchedRow[]): MatchedRow[] {
-  const threshold = rule.threshold
-  if (threshold === undefined) return [...rows]
-  const groupOf = (row: MatchedRow): string =>
-    JSON.stringify([row.eventdate, ...threshold.per.map((column) => row[column])])
+/** A threshold rule's group of a row: its UTC day and the rule's `per` columns. */
+function groupOf(rule: Rule, row: ThresholdColumns): string {
+  return JSON.stringify([
+    row.eventdate,
+    ...(rule.threshold?.per ?? []).map((column) => row[column])
+  ])
+}
+
+/** The events of each group of a threshold rule's rows. */
+function groupEvents(rule: Rule, rows: readonly MatchedRow[]): Map<string, number> {
   const totals = new Map<string, number>()
-  for (const row of rows) totals.set(groupOf(row), (totals.get(groupOf(row)) ?? 0) + row.events)
-  return rows.filter((row) => (totals.get(groupOf(row)) ?? 0) >= threshold.count)
+  for (const row of rows) {
+    const group = groupOf(rule, row)
+    totals.set(group, (totals.get(group) ?? 0) + row.events)
+  }
+  return totals
 }
 
 /** Whether a level is at or above another: `high` covers high and critical. */

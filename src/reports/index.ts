@@ -1,5 +1,10 @@
 import type { Aggregate } from '../engine/aggregate.js'
+import { DEFAULTS, Input } from '../inputs/definitions.js'
+import type { Rule } from '../rules/rule.js'
 import { csvDocument } from './csv.js'
+import { FailOnTally, type FailOnItem, type FailOnResult } from './fail-on.js'
+import { findingsCsv, findingsJson, rulesCsv } from './findings-files.js'
+import { FindingsCollector, type RuleResult } from './findings.js'
 import type { PrincipalSelection } from '../inputs/inputs.js'
 import type { AllowList } from './permissions/allow-list.js'
 import { permissionsFiles } from './permissions/files.js'
@@ -22,15 +27,6 @@ export const PRINCIPALS_HEADER = [
   'errors',
   'eventnames'
 ] as const
-export const FLAGS_HEADER = [
-  'flag',
-  'account',
-  'region',
-  'eventsource',
-  'eventname',
-  'principal',
-  'count'
-] as const
 
 /** Who acted, with how many of their calls failed and how many different calls they made. */
 export interface PrincipalActivity {
@@ -50,10 +46,10 @@ export interface Reports {
   /** Per event source, event name and error code, for calls that failed. */
   readonly errors: readonly Counted[]
   readonly principals: readonly PrincipalActivity[]
-  /** Per flag, account, region, event source, event name and principal, for flagged events. */
-  readonly flags: readonly Counted[]
-  /** Per flag, event source and event name: what `fail-on` is checked against. */
-  readonly calls: readonly Counted[]
+  /** Every rule that found something, most severe first: exact counts and the listed findings. */
+  readonly findings: readonly RuleResult[]
+  /** Given when `fail-on` is set. */
+  readonly failOn?: FailOnResult
   /** Per region. */
   readonly regions: readonly Counted[]
   /** Per event source. */
@@ -66,6 +62,12 @@ export interface Reports {
 
 /** What the reports need beyond the aggregate. */
 export interface ReportOptions {
+  /** The run's rules, which the aggregate's `rules` column names; none by default. */
+  readonly rules?: readonly Rule[]
+  /** Findings listed per rule (the evidence kept); the input's default by default. */
+  readonly evidenceLimit?: number
+  /** `fail-on`, resolved against the rules. */
+  readonly failOn?: readonly FailOnItem[]
   /** `permissions` and `fail-on-permissions`: whose actions to report, and the allow-list. */
   readonly permissions?: { readonly selection: PrincipalSelection; readonly allowList?: AllowList }
 }
@@ -80,8 +82,12 @@ export async function buildReports(
 ): Promise<Reports> {
   const events = new Tally()
   const errors = new Tally()
-  const flags = new Tally()
-  const calls = new Tally()
+  const findings = new FindingsCollector(
+    options.rules ?? [],
+    options.evidenceLimit ?? Number(DEFAULTS[Input.EvidenceLimit])
+  )
+  const failOn =
+    options.failOn === undefined ? undefined : new FailOnTally(options.failOn, findings)
   const regions = new Tally()
   const services = new Tally()
   const days = new Tally()
@@ -97,13 +103,8 @@ export async function buildReports(
     events.add([row.region, row.eventsource, row.eventname, row.eventdate], row.events)
     if (row.errorcode !== '')
       errors.add([row.eventsource, row.eventname, row.errorcode], row.events)
-    if (row.flag !== '') {
-      flags.add(
-        [row.flag, row.account, row.region, row.eventsource, row.eventname, row.principal],
-        row.events
-      )
-    }
-    calls.add([row.flag, row.eventsource, row.eventname], row.events)
+    findings.add(row)
+    failOn?.add(row)
     regions.add([row.region], row.events)
     services.add([row.eventsource], row.events)
     days.add([row.eventdate], row.events)
@@ -115,6 +116,7 @@ export async function buildReports(
     activity.calls.add(`${row.eventsource}:${row.eventname}`)
     principals.set(id, activity)
   }
+  const results = findings.results()
   return {
     totalEvents,
     events: events.sorted(),
@@ -131,8 +133,8 @@ export async function buildReports(
         }
       })
       .sort(byEventsThenName),
-    flags: flags.sorted(),
-    calls: calls.sorted(),
+    findings: results,
+    failOn: failOn?.result(),
     regions: regions.sorted(),
     services: services.sorted(),
     days: days.sorted().sort((a, b) => ((a.key[0] ?? '') < (b.key[0] ?? '') ? -1 : 1)),
@@ -158,7 +160,9 @@ export function reportFiles(reports: Reports): Record<string, string> {
       PRINCIPALS_HEADER,
       reports.principals.map((p) => [p.identitytype, p.principal, p.events, p.errors, p.eventnames])
     ),
-    'flags.csv': csvDocument(FLAGS_HEADER, reports.flags.map(counted)),
+    'findings.csv': findingsCsv(reports.findings),
+    'findings.json': findingsJson(reports.findings),
+    'rules.csv': rulesCsv(reports.findings),
     ...(reports.permissions === undefined ? {} : permissionsFiles(reports.permissions))
   }
 }

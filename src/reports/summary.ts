@@ -1,10 +1,11 @@
 import { queryCostUsd } from './cost.js'
-import { FLAG_NAMES } from '../rules/flags.js'
 import { failOnMessage, type FailOnResult } from './fail-on.js'
 import { formatBytes, formatCount } from '../format.js'
 import { escapeText, table, withoutInvisible } from './markdown.js'
 import type { PrincipalActivity, Reports } from './index.js'
-import { byCountThenKey, type Counted } from './tally.js'
+import type { Counted } from './tally.js'
+import type { RuleResult } from './findings.js'
+import type { RuleNotRun } from '../plan/rules.js'
 import type { SkippedFile } from '../engine/scan.js'
 import { archivedNotice, type ArchivedFiles } from '../engine/archived.js'
 import { windowLabel, type DayBoundary, type Window } from '../inputs/window.js'
@@ -32,6 +33,10 @@ export interface RunInfo {
   readonly resultReused?: boolean
   /** Given when `fail-on` is set. */
   readonly failOn?: FailOnResult
+  /** Findings listed per rule in findings.csv. */
+  readonly evidenceLimit?: number
+  /** Rules found in the rule files that were not run, each with why. */
+  readonly rulesNotRun?: readonly RuleNotRun[]
   /** The artifact the action uploads the report files as; the CLI uploads none. */
   readonly artifact?: ArtifactStatus
 }
@@ -74,12 +79,7 @@ function render(run: RunInfo, reports: Reports, rows: number): string {
     headline(run, reports),
     archivedSection(run.archived),
     failOnSection(run.failOn),
-    section(
-      '🚩 Flagged activity',
-      ['Flag', 'Account', 'Region', 'Event source', 'Event name', 'Principal', 'Events'],
-      countedRows([...reports.flags].sort(bySeverity)),
-      rows
-    ),
+    findingsSection(reports.findings, run.evidenceLimit, rows),
     section(
       'Top events',
       ['Region', 'Event source', 'Event name', 'Date', 'Events'],
@@ -103,6 +103,7 @@ function render(run: RunInfo, reports: Reports, rows: number): string {
     // A few dozen at most, and no CSV holds them: always all of them.
     section('Regions', ['Region', 'Events'], countedRows(reports.regions), reports.regions.length),
     chart(reports),
+    notRunSection(run.rulesNotRun ?? [], rows),
     skippedSection(run.skippedFiles ?? [], rows)
   ]
   return sections.filter((text) => text !== '').join('\n')
@@ -184,10 +185,46 @@ function failOnSection(result: FailOnResult | undefined): string {
   return `> [!CAUTION]\n> ${escapeText(failOnMessage(result))}\n`
 }
 
-/** Most severe flag first; within a flag, the CSV's order. */
-function bySeverity(a: Counted, b: Counted): number {
-  const rank = (counted: Counted): number => FLAG_NAMES.indexOf(counted.key[0] ?? '')
-  return rank(a) - rank(b) || byCountThenKey(a, b)
+/** Principals listed in a rule's row; rules.csv lists them all. */
+const PRINCIPALS_SHOWN = 3
+
+/** One row per rule that found something, most severe first, and how many findings are not listed. */
+function findingsSection(
+  results: readonly RuleResult[],
+  evidenceLimit: number | undefined,
+  top: number
+): string {
+  const rows = results.map((result) => {
+    const shown = result.principals.slice(0, PRINCIPALS_SHOWN).join(', ')
+    const more = result.principals.length - PRINCIPALS_SHOWN
+    return [
+      cell(result.rule.level),
+      cell(`${result.rule.title} (${result.rule.key})`),
+      formatCount(result.findings),
+      `${cell(shown)}${more > 0 ? ` and ${formatCount(more)} more` : ''}`
+    ]
+  })
+  const table = section('🚩 Detections', ['Level', 'Rule', 'Findings', 'Principals'], rows, top, {
+    numeric: 0,
+    rest: 'in rules.csv'
+  })
+  const unlisted = results.reduce((sum, result) => sum + result.findings - result.listed.length, 0)
+  if (table === '' || unlisted === 0) return table
+  const limit = evidenceLimit === undefined ? '' : ` (evidence-limit ${formatCount(evidenceLimit)})`
+  return `${table}\n${formatCount(unlisted)} ${unlisted === 1 ? 'finding is' : 'findings are'} counted but not listed in findings.csv${limit}.\n`
+}
+
+/** Rules of the rule files that did not run: a construct not supported, or another log source. */
+function notRunSection(notRun: readonly RuleNotRun[], top: number): string {
+  const rows = notRun.map((rule) => [
+    cell(rule.file),
+    cell(rule.title === '' ? rule.id : `${rule.title} (${rule.id})`),
+    cell(rule.reason)
+  ])
+  return section('Rules not run', ['File', 'Rule', 'Why'], rows, top, {
+    numeric: 0,
+    rest: 'in the run log'
+  })
 }
 
 function cell(value: string): string {

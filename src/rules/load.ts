@@ -141,7 +141,7 @@ export async function loadRules(options: LoadRulesOptions): Promise<LoadedRules>
     const other = byKey.get(rule.key)
     if (other !== undefined) {
       throw new RulesInputError(
-        `Two rules are called ${JSON.stringify(rule.key)}: in ${other.file} and in ${rule.file}`
+        `rules: loads two rules called ${JSON.stringify(rule.key)}: in ${other.file} and in ${rule.file}`
       )
     }
     byKey.set(rule.key, rule)

@@ -3,7 +3,7 @@ import { GetQueryResultsCommand, type AthenaClient } from '@aws-sdk/client-athen
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3'
 import { parse } from 'csv-parse'
 import { Readable } from 'node:stream'
-import { aggregateRow, AGGREGATE_COLUMNS, type Aggregate, type AggregateRow } from '../aggregate.js'
+import { aggregateRow, AGGREGATE_COLUMNS, type Aggregate } from '../aggregate.js'
 import { awsCall } from '../../run/sdk-retry.js'
 import type { CompletedQuery } from './query.js'
 
@@ -67,7 +67,7 @@ async function* csvRows(queryId: string, location: string, context: ResultContex
       context.signal.throwIfAborted()
       line++
       if (line === 1) checkHeader(record, where)
-      else yield toRow(record, () => `line ${line} of ${lowerFirst(where)}`)
+      else yield aggregateRow(record, () => `line ${line} of ${lowerFirst(where)}`)
     }
   } finally {
     context.signal.removeEventListener('abort', abort)
@@ -108,7 +108,7 @@ async function* pagedRows(queryId: string, context: ResultContext): Aggregate {
       row++
       const cells = Data.map((datum) => datum.VarCharValue ?? '')
       if (row === 1) checkHeader(cells, where)
-      else yield toRow(cells, () => `row ${row} of ${lowerFirst(where)}`)
+      else yield aggregateRow(cells, () => `row ${row} of ${lowerFirst(where)}`)
     }
     token = page.NextToken === '' ? undefined : page.NextToken
   } while (token !== undefined)
@@ -129,19 +129,6 @@ function checkHeader(cells: readonly string[], where: string): void {
       `${where} has the columns ${cells.join(', ')}; expected ${AGGREGATE_COLUMNS.join(', ')}`
     )
   }
-}
-
-function toRow(cells: readonly string[], where: () => string): AggregateRow {
-  // The CSV parser already rejects a record whose field count differs from the header's; an
-  // API row is checked here.
-  if (cells.length !== AGGREGATE_COLUMNS.length) {
-    throw new Error(`${where()} has ${cells.length} values; expected ${AGGREGATE_COLUMNS.length}`)
-  }
-  const events = cells[AGGREGATE_COLUMNS.length - 1] ?? ''
-  if (!/^\d+$/.test(events)) {
-    throw new Error(`${where()}: events is ${JSON.stringify(events)}, not a whole number`)
-  }
-  return aggregateRow(cells, Number(events))
 }
 
 /**

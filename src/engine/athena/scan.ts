@@ -23,11 +23,13 @@ export async function scanWithAthena(
   plan: AthenaSettings,
   context: AthenaScanContext
 ): Promise<Scan> {
+  // First: a query too long for Athena (too many rules) fails before any table work.
+  const sql = aggregationQuery(plan)
   const { database, table } = plan.table
   await context.log.group(`Athena table ${database}.${table}`, () => ensureTable(plan, context))
   const archived = plan.checkArchived ? await checkArchivedFiles(plan, context) : undefined
   const query = await context.log.group('Athena aggregation query', async () => {
-    const completed = await runQuery(aggregationQuery(plan), plan, context, {
+    const completed = await runQuery(sql, plan, context, {
       reuseMinutes: plan.resultReuseMinutes
     })
     if (completed.reusedPreviousResult) {

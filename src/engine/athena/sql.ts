@@ -3,11 +3,13 @@
  * pass `identifier()`, values pass `literal()`, both of which refuse what they cannot render safely
  * even though the inputs were checked against strict patterns before (defence in depth).
  */
-import { AGGREGATE_COLUMNS } from '../aggregate.js'
-import { FLAG_RULES, type Condition, type FlagField } from '../../rules/flags.js'
+import { AGGREGATE_KEY_COLUMNS, REQUEST_PARAMETERS_LIMIT } from '../aggregate.js'
+import { rulesColumnSql } from './rules-sql.js'
+import { formatCount } from '../../format.js'
 import { dayFolderKey, logsRootKey, s3Url, type Layout } from '../../plan/layout.js'
 import type { AthenaSettings, TableRef } from '../../plan/plan.js'
-import { IDENTIFIER } from '../../inputs/validation.js'
+import { Input } from '../../inputs/definitions.js'
+import { IDENTIFIER, InputError } from '../../inputs/validation.js'
 
 /**
  * The longest query text Athena accepts, in bytes.
@@ -105,63 +107,50 @@ export const COLUMNS = `  eventversion STRING,
     ciphersuite: STRING,
     clientprovidedhostheader: STRING>`
 
-/** Each field an audit rule tests, as SQL over the table's columns, `''` when missing. */
-const FLAG_FIELDS: Readonly<Record<FlagField, string>> = {
-  identitytype: "coalesce(useridentity.type, '')",
-  invokedby: "coalesce(useridentity.invokedby, '')",
-  eventtype: "coalesce(eventtype, '')",
-  errorcode: "coalesce(errorcode, '')",
-  errormessage: "coalesce(errormessage, '')",
-  eventsource: "coalesce(eventsource, '')",
-  eventname: "coalesce(eventname, '')",
-  // Nested objects are JSON text in this table (their shape varies by service). A field holding a
-  // JSON string of JSON would be read here too, but not by the local engine, which reads objects:
-  // CloudTrail writes objects, so the engines agree on real logs.
-  mfaused: "coalesce(json_extract_scalar(additionaleventdata, '$.MFAUsed'), '')",
-  consolelogin: "coalesce(json_extract_scalar(responseelements, '$.ConsoleLogin'), '')"
-}
-
-/** A LIKE pattern: `text` followed (`prefix`) or preceded (`suffix`) by anything. */
-function likePattern(text: string, side: 'prefix' | 'suffix'): string {
-  if (/[%_]/.test(text)) throw new Error(`Refusing ${JSON.stringify(text)} in a LIKE pattern`)
-  return literal(side === 'prefix' ? `${text}%` : `%${text}`)
-}
-
-function conditionSql(condition: Condition): string {
-  if ('all' in condition) return `(${condition.all.map(conditionSql).join(' AND ')})`
-  if ('any' in condition) return `(${condition.any.map(conditionSql).join(' OR ')})`
-  const field = FLAG_FIELDS[condition.field]
-  if ('is' in condition) return `${field} = ${literal(condition.is)}`
-  if ('isNot' in condition) return `${field} <> ${literal(condition.isNot)}`
-  if ('oneOf' in condition) return `${field} IN (${condition.oneOf.map(literal).join(', ')})`
-  if ('startsWith' in condition)
-    return `${field} LIKE ${likePattern(condition.startsWith, 'prefix')}`
-  return `${field} LIKE ${likePattern(condition.endsWith, 'suffix')}`
-}
-
-/**
- * The audit rule an event matches: the rules of `flags.ts`, most severe first, as one CASE, so
- * that Athena and the local engine (which evaluates the same definitions) agree.
- */
-const FLAG = [
-  'CASE',
-  ...FLAG_RULES.map((rule) => `      WHEN ${conditionSql(rule.when)} THEN ${literal(rule.name)}`),
-  "      ELSE ''",
-  '    END'
-].join('\n')
-
 /**
  * Who acted: the role behind an assumed-role session (its session name varies per session, the
- * role does not), else the identity's ARN, else the AWS service that acted, else the account.
+ * role does not), else the identity's ARN, else the AWS service that acted, else the identity's
+ * user name (an identity without an ARN, such as an Identity Center user), else the account.
  * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-user-identity.html
  */
 const PRINCIPAL = `coalesce(
       CASE WHEN useridentity.type = 'AssumedRole' THEN nullif(useridentity.sessioncontext.sessionissuer.arn, '') END,
       nullif(useridentity.arn, ''),
       nullif(useridentity.invokedby, ''),
+      nullif(useridentity.username, ''),
       nullif(useridentity.accountid, ''),
       ''
     )`
+
+/**
+ * The person or session behind the principal: the source identity a session was started with,
+ * else an assumed role's session name (the ARN's last segment: often a person's e-mail, or an
+ * instance id), else the user name, else the Identity Center user, else the service that acted.
+ * `\z`, not `$`, ends the ARN: Trino's `$` also matches before a line break, RE2's does not.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_monitor.html
+ */
+const ACTOR = `coalesce(
+      nullif(useridentity.sessioncontext.sourceidentity, ''),
+      CASE WHEN useridentity.type = 'AssumedRole' THEN nullif(regexp_extract(useridentity.arn, '/([^/]*)\\z', 1), '') END,
+      nullif(useridentity.username, ''),
+      nullif(useridentity.onbehalfof.userid, ''),
+      nullif(useridentity.invokedby, ''),
+      ''
+    )`
+
+/**
+ * One event's evidence, for events that matched a rule: the `EVIDENCE_FIELDS`, in their order, as
+ * an array of text, so that arrays compare as the tuples do (element by element, text by code
+ * point, as Trino orders varchar). NULL for other events, which `min_by` skips.
+ */
+const EVIDENCE = `CASE WHEN rules <> '' THEN ARRAY[
+        coalesce(eventtime, ''),
+        coalesce(eventid, ''),
+        coalesce(sourceipaddress, ''),
+        coalesce(useragent, ''),
+        coalesce(array_join(transform(resources, r -> r.arn), ' '), ''),
+        coalesce(substr(requestparameters, 1, ${REQUEST_PARAMETERS_LIMIT}), '')
+      ] END`
 
 /** A string literal. Refuses `'`, and `\`, which Hive DDL treats as an escape. */
 export function literal(value: string): string {
@@ -301,25 +290,48 @@ export function addPartitionsStatements(plan: AthenaSettings): string[] {
 }
 
 /**
- * The fine-grained aggregate, with exactly the columns of `AGGREGATE_COLUMNS`. Partitions are
- * filtered to the plan's accounts, regions and folder days, so Athena reads nothing else; with
- * `event-time`, events are then kept by the UTC date of `eventTime`. A malformed `eventTime` gives
- * an empty `eventdate` (`try`) instead of failing the whole query.
+ * The fine-grained aggregate, with exactly the columns of `AGGREGATE_COLUMNS`, in one scan:
+ * `records` reads the partitions of the plan's accounts, regions and folder days (Athena reads
+ * nothing else) and computes each record's key, the rules included; `counted` keeps the events
+ * the window counts (by `eventTime` with `event-time`), one row per event: with dedupe, one per
+ * `eventID` (its smallest evidence), each event without an `eventID` on its own (`uuid()` tells
+ * them apart, and only them: it is NULL for the others); the outer query counts them per key, and
+ * keeps the first and last event time and the earliest evidence of rows with rules. A malformed
+ * `eventTime` gives an empty `eventdate` (`try`) instead of failing the whole query. Throws an
+ * `InputError` (on `rules`) when the text is longer than Athena accepts.
  */
 export function aggregationQuery(plan: AthenaSettings): string {
   const first = plan.folderDays[0]
   const last = plan.folderDays[plan.folderDays.length - 1]
   if (first === undefined || last === undefined) throw new Error('The plan has no day to read')
-  const keys = AGGREGATE_COLUMNS.filter((column) => column !== 'events').join(', ')
-  // COUNT(DISTINCT) ignores NULL, so events without an eventID are counted one by one.
-  const events = plan.dedupe
-    ? "COUNT(DISTINCT nullif(eventid, '')) + COUNT_IF(nullif(eventid, '') IS NULL)"
-    : 'COUNT(*)'
+  const keys = AGGREGATE_KEY_COLUMNS.join(', ')
+  const withEvidence = plan.evidenceLimit > 0
   const eventTimeFilter =
     plan.dayBoundary === 'event-time'
-      ? [`WHERE eventdate BETWEEN ${literal(plan.window.start)} AND ${literal(plan.window.end)}`]
+      ? [`  WHERE eventdate BETWEEN ${literal(plan.window.start)} AND ${literal(plan.window.end)}`]
       : []
-  return [
+  const counted = plan.dedupe
+    ? [
+        `  SELECT ${keys},`,
+        '    min(eventtime) AS first_time,',
+        `    max(eventtime) AS last_time${withEvidence ? ',' : ''}`,
+        ...(withEvidence ? [`    min(${EVIDENCE}) AS evidence`] : []),
+        '  FROM records',
+        ...eventTimeFilter,
+        `  GROUP BY ${keys}, nullif(eventid, ''), CASE WHEN nullif(eventid, '') IS NULL THEN uuid() END`
+      ]
+    : [
+        `  SELECT ${keys},`,
+        '    eventtime AS first_time,',
+        `    eventtime AS last_time${withEvidence ? ',' : ''}`,
+        ...(withEvidence ? [`    ${EVIDENCE} AS evidence`] : []),
+        '  FROM records',
+        ...eventTimeFilter
+      ]
+  const evidence = withEvidence
+    ? `CASE WHEN rules = '' THEN '' ELSE json_format(CAST(min_by(evidence, evidence, ${count(plan.evidenceLimit)}) AS JSON)) END`
+    : "''"
+  const sql = [
     'WITH records AS (',
     '  SELECT',
     "    coalesce(recipientaccountid, '') AS account,",
@@ -330,20 +342,44 @@ export function aggregationQuery(plan: AthenaSettings): string {
     "    coalesce(errorcode, '') AS errorcode,",
     "    coalesce(useridentity.type, '') AS identitytype,",
     `    ${PRINCIPAL} AS principal,`,
-    `    ${FLAG} AS flag,`,
-    '    eventid',
+    `    ${ACTOR} AS actor,`,
+    `    ${rulesColumnSql(plan.rules)} AS rules,`,
+    `    eventid,`,
+    `    eventtime${withEvidence ? ',' : ''}`,
+    ...(withEvidence
+      ? ['    sourceipaddress,', '    useragent,', '    resources,', '    requestparameters']
+      : []),
     `  FROM ${queryName(plan.table)} AS logs`,
     `  WHERE logs.account IN (${plan.accounts.map(literal).join(', ')})`,
     `    AND logs.region IN (${plan.regions.map(literal).join(', ')})`,
     `    AND logs."timestamp" BETWEEN ${literal(folderDate(first))} AND ${literal(folderDate(last))}`,
+    '),',
+    'counted AS (',
+    ...counted,
     ')',
     `SELECT ${keys},`,
-    `  ${events} AS events`,
-    'FROM records',
-    ...eventTimeFilter,
+    '  COUNT(*) AS events,',
+    "  CASE WHEN rules = '' THEN '' ELSE coalesce(min(first_time), '') END AS first,",
+    "  CASE WHEN rules = '' THEN '' ELSE coalesce(max(last_time), '') END AS last,",
+    `  ${evidence} AS evidence`,
+    'FROM counted',
     `GROUP BY ${keys}`,
     `ORDER BY events DESC, ${keys}`
   ].join('\n')
+  const bytes = Buffer.byteLength(sql)
+  if (bytes > QUERY_MAX_BYTES) {
+    throw new InputError(
+      Input.Rules,
+      `makes the Athena query ${formatCount(bytes)} bytes long (${plan.rules.length} rule${plan.rules.length === 1 ? '' : 's'}), over Athena's limit of ${formatCount(QUERY_MAX_BYTES)} bytes: load fewer rules, or use 'engine: local', which has no such limit`
+    )
+  }
+  return sql
+}
+
+/** A whole number in SQL text, refused unless it is one (defence in depth, as `literal`). */
+function count(value: number): string {
+  if (!Number.isSafeInteger(value) || value < 0) throw new Error(`Refusing ${value} as a count`)
+  return String(value)
 }
 
 /**

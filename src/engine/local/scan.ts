@@ -2,8 +2,8 @@ import type { S3Client } from '@aws-sdk/client-s3'
 import { setMaxListeners } from 'node:events'
 import { requireDirectory } from '../../plan/regions.js'
 import { availableParallelism } from 'node:os'
-import { aggregateRow, type AggregateRow } from '../aggregate.js'
-import { FLAG_RULES } from '../../rules/flags.js'
+import type { AggregateRow } from '../aggregate.js'
+import { FLAG_RULES } from './flags.js'
 import { dayFolderKey } from '../../plan/layout.js'
 import type { LocalSettings } from '../../plan/plan.js'
 import type { RunContext } from '../../run/context.js'
@@ -59,7 +59,8 @@ export async function scanLocally(plan: LocalEngineSettings, context: RunContext
       end: plan.window.end,
       byEventTime: plan.dayBoundary === 'event-time',
       dedupe: plan.dedupe,
-      flagRules: FLAG_RULES
+      // Interim (see flags.ts): the CIS rules that are loaded, by the parser's own evaluation.
+      flagRules: FLAG_RULES.filter((rule) => plan.rules.some(({ key }) => key === rule.name))
     },
     (worker, result) => {
       aggregate.add(worker, result)
@@ -215,8 +216,34 @@ class LocalAggregate {
   async *rows(): AsyncGenerator<AggregateRow> {
     const order = this.keys.map((_, index) => index).sort((a, b) => compareKeys(this.keys, a, b))
     for (const index of order) {
-      const values: string[] = JSON.parse(this.keys[index] as string)
-      yield aggregateRow(values, this.events[index] as number)
+      const [
+        account = '',
+        region = '',
+        eventsource = '',
+        eventname = '',
+        eventdate = '',
+        errorcode = '',
+        identitytype = '',
+        principal = '',
+        flag = ''
+      ]: string[] = JSON.parse(this.keys[index] as string)
+      // Interim (see flags.ts): the first CIS rule matched, no actor, times or evidence yet.
+      yield {
+        account,
+        region,
+        eventsource,
+        eventname,
+        eventdate,
+        errorcode,
+        identitytype,
+        principal,
+        actor: '',
+        rules: flag,
+        events: this.events[index] as number,
+        first: '',
+        last: '',
+        evidence: []
+      }
     }
   }
 }

@@ -1,8 +1,10 @@
 /**
- * The audit rules behind the `flag` column, adapted from the CIS AWS Foundations Benchmark
- * monitoring controls (section 4, "Monitoring", of v1.4-v3.0; each rule says which). They are
- * data: `sql.ts` renders them as one CASE expression for Athena, and `flagOf` evaluates the same
- * definitions for the local engine, so the two cannot drift apart.
+ * Interim, until the local engine evaluates the loaded rules (phase 2 of issue 10, on the parser
+ * branch): the 14 CIS monitoring rules as the local parser has evaluated them so far, data it
+ * compiles to functions of a few captured fields. An event takes the first rule it matches, and
+ * the local engine reports that rule's key in the aggregate's `rules` column (when the rule is
+ * loaded), with no actor, times or evidence. The built-in Sigma rules of the same names are what
+ * the Athena query runs.
  */
 
 /** The event fields a rule can test, each `''` when the event lacks it. */
@@ -35,8 +37,6 @@ export type Condition =
 
 export interface FlagRule {
   readonly name: string
-  /** The CIS control it follows, for the README. */
-  readonly cis: string
   readonly when: Condition
 }
 
@@ -58,7 +58,6 @@ function call(service: string, names: readonly string[]): Condition {
 export const FLAG_RULES: readonly FlagRule[] = [
   {
     name: 'root-activity',
-    cis: '4.3 Root account usage',
     when: {
       all: [
         { field: 'identitytype', is: 'Root' },
@@ -69,7 +68,6 @@ export const FLAG_RULES: readonly FlagRule[] = [
   },
   {
     name: 'cloudtrail-changes',
-    cis: '4.5 CloudTrail configuration changes',
     when: call('cloudtrail', [
       'CreateTrail',
       'UpdateTrail',
@@ -80,7 +78,6 @@ export const FLAG_RULES: readonly FlagRule[] = [
   },
   {
     name: 'console-login-without-mfa',
-    cis: '4.2 Management Console sign-in without MFA',
     when: {
       all: [
         { field: 'eventname', is: 'ConsoleLogin' },
@@ -92,7 +89,6 @@ export const FLAG_RULES: readonly FlagRule[] = [
   },
   {
     name: 'iam-policy-changes',
-    cis: '4.4 IAM policy changes',
     when: call('iam', [
       'DeleteGroupPolicy',
       'DeleteRolePolicy',
@@ -114,12 +110,10 @@ export const FLAG_RULES: readonly FlagRule[] = [
   },
   {
     name: 'kms-key-disabled-or-deleted',
-    cis: '4.7 Disabling or scheduled deletion of customer created CMKs',
     when: call('kms', ['DisableKey', 'ScheduleKeyDeletion'])
   },
   {
     name: 's3-bucket-policy-changes',
-    cis: '4.8 S3 bucket policy changes',
     when: call('s3', [
       'PutBucketAcl',
       'PutBucketPolicy',
@@ -134,7 +128,6 @@ export const FLAG_RULES: readonly FlagRule[] = [
   },
   {
     name: 'config-changes',
-    cis: '4.9 AWS Config configuration changes',
     when: call('config', [
       'StopConfigurationRecorder',
       'DeleteDeliveryChannel',
@@ -144,7 +137,6 @@ export const FLAG_RULES: readonly FlagRule[] = [
   },
   {
     name: 'security-group-changes',
-    cis: '4.10 Security group changes',
     when: call('ec2', [
       'AuthorizeSecurityGroupIngress',
       'AuthorizeSecurityGroupEgress',
@@ -156,7 +148,6 @@ export const FLAG_RULES: readonly FlagRule[] = [
   },
   {
     name: 'nacl-changes',
-    cis: '4.11 Network Access Control List (NACL) changes',
     when: call('ec2', [
       'CreateNetworkAcl',
       'CreateNetworkAclEntry',
@@ -168,7 +159,6 @@ export const FLAG_RULES: readonly FlagRule[] = [
   },
   {
     name: 'network-gateway-changes',
-    cis: '4.12 Changes to network gateways',
     when: call('ec2', [
       'CreateCustomerGateway',
       'DeleteCustomerGateway',
@@ -180,7 +170,6 @@ export const FLAG_RULES: readonly FlagRule[] = [
   },
   {
     name: 'route-table-changes',
-    cis: '4.13 Route table changes',
     when: call('ec2', [
       'CreateRoute',
       'CreateRouteTable',
@@ -193,7 +182,6 @@ export const FLAG_RULES: readonly FlagRule[] = [
   },
   {
     name: 'vpc-changes',
-    cis: '4.14 VPC changes',
     when: call('ec2', [
       'CreateVpc',
       'DeleteVpc',
@@ -210,7 +198,6 @@ export const FLAG_RULES: readonly FlagRule[] = [
   },
   {
     name: 'console-login-failures',
-    cis: '4.6 Management Console authentication failures',
     when: {
       all: [
         { field: 'eventname', is: 'ConsoleLogin' },
@@ -225,7 +212,6 @@ export const FLAG_RULES: readonly FlagRule[] = [
   },
   {
     name: 'unauthorized-calls',
-    cis: '4.1 Unauthorized API calls',
     when: {
       any: [
         { field: 'errorcode', endsWith: 'UnauthorizedOperation' },
@@ -234,8 +220,6 @@ export const FLAG_RULES: readonly FlagRule[] = [
     }
   }
 ]
-
-export const FLAG_NAMES: readonly string[] = FLAG_RULES.map((rule) => rule.name)
 
 type Test = (event: FlagFields) => boolean
 
@@ -258,11 +242,4 @@ export function compileCondition(condition: Condition): Test {
   }
   if ('startsWith' in condition) return (event) => event[field].startsWith(condition.startsWith)
   return (event) => event[field].endsWith(condition.endsWith)
-}
-
-const COMPILED = FLAG_RULES.map((rule) => ({ name: rule.name, test: compileCondition(rule.when) }))
-
-/** The name of the most severe rule the event matches, or `''`. */
-export function flagOf(event: FlagFields): string {
-  return COMPILED.find((rule) => rule.test(event))?.name ?? ''
 }

@@ -12,7 +12,7 @@ import {
   ssoUser,
   through,
   type JsonObject
-} from '../../__fixtures__/cloudtrail-record.js'
+} from '../records.js'
 import type { RuleCases } from './rule-cases.js'
 
 const secretArn = (name: string): string =>

@@ -1,4 +1,4 @@
-import type { JsonObject } from '../../__fixtures__/cloudtrail-record.js'
+import type { JsonObject } from '../records.js'
 
 /**
  * What one built-in rule must do: events it must match and near misses it must not, each named

@@ -7,7 +7,7 @@ import {
   denied,
   through,
   type JsonObject
-} from '../../__fixtures__/cloudtrail-record.js'
+} from '../records.js'
 import type { RuleCases } from './rule-cases.js'
 
 const TRAIL = 'management-events'

@@ -9,7 +9,7 @@ import {
   instanceRole,
   through,
   type JsonObject
-} from '../../__fixtures__/cloudtrail-record.js'
+} from '../records.js'
 import type { RuleCases } from './rule-cases.js'
 
 const INSTANCE = 'i-0123456789abcdef0'

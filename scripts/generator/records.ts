@@ -1,11 +1,12 @@
 /**
- * Small CloudTrail records for rule tests: one API call with realistic defaults (who, from where,
- * when, with which agent) that a test changes only where the rule looks. Shapes follow the
+ * Small CloudTrail records for the built-in rules' cases (`rule-cases/`, which the rule tests
+ * check and the generator writes into every sample): one API call with realistic defaults (who,
+ * from where, when, with which agent) that a case changes only where the rule looks. Shapes follow the
  * record contents AWS documents; identities follow the userIdentity element.
  * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html
  * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-user-identity.html
  */
-import type { Json, JsonObject } from '../scripts/generator/events.js'
+import type { Json, JsonObject } from './events.js'
 
 export type { Json, JsonObject }
 

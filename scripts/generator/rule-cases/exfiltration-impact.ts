@@ -10,7 +10,7 @@ import {
   failed,
   through,
   type JsonObject
-} from '../../__fixtures__/cloudtrail-record.js'
+} from '../records.js'
 import type { RuleCases } from './rule-cases.js'
 
 const GROUP = 'sg-003dc7f1f1c686164'

@@ -11,7 +11,7 @@ import {
   through,
   type Json,
   type JsonObject
-} from '../../__fixtures__/cloudtrail-record.js'
+} from '../records.js'
 import type { RuleCases } from './rule-cases.js'
 
 const FUNCTION = `arn:aws:lambda:eu-west-1:${ACCOUNT}:function:orders-api`
