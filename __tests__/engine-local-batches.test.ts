@@ -2,7 +2,7 @@ import { gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { parseBatch } from '../src/engine/local/batches.js'
 import { createLogParser } from '../src/engine/local/parser/parser.js'
-import { FLAG_RULES } from '../src/rules/flags.js'
+import { FLAG_RULES } from '../src/engine/local/flags.js'
 
 const parser = () =>
   createLogParser({

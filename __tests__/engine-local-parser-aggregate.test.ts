@@ -5,7 +5,7 @@ import { Hash64 } from '../src/engine/local/parser/hash.js'
 import { RECORD_FIELDS } from '../src/engine/local/parser/record.js'
 import { DeliveryScanner } from '../src/engine/local/parser/scanner.js'
 import { Shapes } from '../src/engine/local/parser/shapes.js'
-import { FLAG_RULES } from '../src/rules/flags.js'
+import { FLAG_RULES } from '../src/engine/local/flags.js'
 
 const OPTIONS: ParserOptions = {
   start: '2026-11-01',

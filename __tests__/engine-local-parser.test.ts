@@ -7,7 +7,7 @@ import {
   type LogParser,
   type ParserOptions
 } from '../src/engine/local/parser/parser.js'
-import { FLAG_RULES } from '../src/rules/flags.js'
+import { FLAG_RULES } from '../src/engine/local/flags.js'
 
 const OPTIONS: ParserOptions = {
   start: '2026-11-01',

@@ -1,4 +1,4 @@
-import { compileCondition, type FlagFields, type FlagRule } from '../../../rules/flags.js'
+import { compileCondition, type FlagFields, type FlagRule } from '../flags.js'
 import { ASCII, type Captures } from './captures.js'
 import { EventDates } from './event-date.js'
 import { Hash64 } from './hash.js'

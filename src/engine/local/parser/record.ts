@@ -1,4 +1,4 @@
-import type { FlagFields } from '../../../rules/flags.js'
+import type { FlagFields } from '../flags.js'
 import type { Captures } from './captures.js'
 import type { FieldPath } from './shapes.js'
 
