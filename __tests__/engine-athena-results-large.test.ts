@@ -159,5 +159,7 @@ describe('a result of 1,000,000 aggregate rows', () => {
         `${(growthAfterFirstSample / MIB).toFixed(2)} MiB from row ${SAMPLE_EVERY} to row ${ROWS}; ` +
         `RSS peak ${((peakRss - baseline.rss) / MIB).toFixed(1)} MiB above the baseline`
     )
-  })
+    // A million rows take 10 to 20 s alone; on a 2-core runner shared with other test files,
+    // several times that.
+  }, 180_000)
 })
