@@ -3,8 +3,9 @@
  * the plan's day folders read file by file with `JSON.parse`, each record's values read by the
  * reference accessor (`record-values.ts`) at the paths of the field catalogue, the rules by the
  * local predicates, and then every column by its definition (principal, actor, rules, counts with
- * and without dedupe, event time or delivery, first and last time, evidence and its limit). The
- * SQL oracle proves the Athena query equal to it on generated logs; the local engine must be too.
+ * and without dedupe, the records delivered, event time or delivery, first and last time, evidence
+ * and its limit). The SQL oracle proves the Athena query equal to it on generated logs; the local
+ * engine must be too.
  */
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -109,7 +110,7 @@ function given(value: string | null): string | undefined {
 
 /** One record, as the aggregate sees it. */
 interface Reading {
-  readonly key: Omit<AggregateRow, 'events' | 'first' | 'last' | 'evidence'>
+  readonly key: Omit<AggregateRow, 'events' | 'records' | 'first' | 'last' | 'evidence'>
   readonly eventid: string | null
   readonly eventtime: string | null
   readonly evidence: Evidence
@@ -229,6 +230,7 @@ function rowOf(readings: readonly Reading[], plan: Scope): AggregateRow {
   return {
     ...key,
     events: events.length,
+    records: readings.length,
     first: matched ? (times[0] ?? '') : '',
     last: matched ? (times[times.length - 1] ?? '') : '',
     evidence: matched ? evidence : []

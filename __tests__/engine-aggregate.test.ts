@@ -49,7 +49,7 @@ describe('aggregateRow', () => {
 
   it('reads a result row: its count, times and evidence', () => {
     const evidence = JSON.stringify([['2026-11-22T10:00:00Z', 'e-1', 'ip', 'ua', 'arn', '{}']])
-    expect(aggregateRow([...KEY, '3', 'f', 'l', evidence], where)).toEqual({
+    expect(aggregateRow([...KEY, '3', '5', 'f', 'l', evidence], where)).toEqual({
       account: '1',
       region: 'r',
       eventsource: 's',
@@ -61,6 +61,7 @@ describe('aggregateRow', () => {
       actor: 'a',
       rules: 'x',
       events: 3,
+      records: 5,
       first: 'f',
       last: 'l',
       evidence: [
@@ -74,7 +75,7 @@ describe('aggregateRow', () => {
         }
       ]
     })
-    expect(aggregateRow([...KEY, '3', '', '', ''], where).evidence).toEqual([])
+    expect(aggregateRow([...KEY, '3', '3', '', '', ''], where).evidence).toEqual([])
   })
 
   it.each([
@@ -83,14 +84,24 @@ describe('aggregateRow', () => {
     ['[["a"]]', 'not so at item 1'],
     ['[["a","b","c","d","e",null]]', 'not so at item 1']
   ])('refuses the evidence %s, naming where it is', (evidence, why) => {
-    expect(() => aggregateRow([...KEY, '3', '', '', evidence], where)).toThrow(
+    expect(() => aggregateRow([...KEY, '3', '3', '', '', evidence], where)).toThrow(
       `line 2 of the result of Athena query q-1: evidence is not a JSON array of arrays of 6 strings (${why}`
+    )
+  })
+
+  it.each([
+    ['events', ['many', '3']],
+    ['records', ['3', '-1']]
+  ])('refuses %s that is not a whole number, naming where it is', (name, counts) => {
+    const value = name === 'events' ? counts[0] : counts[1]
+    expect(() => aggregateRow([...KEY, ...counts, '', '', ''], where)).toThrow(
+      `line 2 of the result of Athena query q-1: ${name} is ${JSON.stringify(value)}, not a whole number`
     )
   })
 
   it('refuses a row of other length, naming where it is', () => {
     expect(() => aggregateRow(KEY, where)).toThrow(
-      'line 2 of the result of Athena query q-1 has 10 values; expected 14'
+      'line 2 of the result of Athena query q-1 has 10 values; expected 15'
     )
   })
 })

@@ -29,7 +29,8 @@ const ROW: AggregateRow = {
   first: '',
   last: '',
   evidence: [],
-  events: 42
+  events: 42,
+  records: 45
 }
 
 /** The aggregation's result as moto hands it out: the header, then one row with NULLs. */
@@ -50,6 +51,7 @@ const RESULT: AthenaResult = [
     null,
     '',
     '42',
+    '45',
     '',
     '',
     null

@@ -37,7 +37,7 @@ const s3Mock = mockClient(s3)
 let log: RecordingLog
 
 const HEADER =
-  '"account","region","eventsource","eventname","eventdate","errorcode","identitytype","principal","actor","rules","events","first","last","evidence"\n'
+  '"account","region","eventsource","eventname","eventdate","errorcode","identitytype","principal","actor","rules","events","records","first","last","evidence"\n'
 
 const EVIDENCE = [
   {
@@ -55,8 +55,8 @@ const EVIDENCE_JSON = JSON.stringify(EVIDENCE.map((item) => Object.values(item))
 /** Two rows as Athena writes them: every value quoted, quotes doubled, NULL as an empty field. */
 const RESULT =
   HEADER +
-  '"111122223333","eu-west-1","sts.amazonaws.com","AssumeRole","2024-03-10","","AWSService","lambda.amazonaws.com","lambda.amazonaws.com","","42","","",""\n' +
-  '"111122223333","us-east-1","s3.amazonaws.com","GetObject","2024-03-10","AccessDenied","AssumedRole","arn:aws:iam::111122223333:role/a ""quoted"", role",,"s3-denied","7","2024-03-10T08:00:00Z","2024-03-10T09:00:00Z",' +
+  '"111122223333","eu-west-1","sts.amazonaws.com","AssumeRole","2024-03-10","","AWSService","lambda.amazonaws.com","lambda.amazonaws.com","","42","42","","",""\n' +
+  '"111122223333","us-east-1","s3.amazonaws.com","GetObject","2024-03-10","AccessDenied","AssumedRole","arn:aws:iam::111122223333:role/a ""quoted"", role",,"s3-denied","7","9","2024-03-10T08:00:00Z","2024-03-10T09:00:00Z",' +
   `"${EVIDENCE_JSON.replaceAll('"', '""')}"\n`
 
 const ROWS: AggregateRow[] = [
@@ -72,6 +72,7 @@ const ROWS: AggregateRow[] = [
     actor: 'lambda.amazonaws.com',
     rules: '',
     events: 42,
+    records: 42,
     first: '',
     last: '',
     evidence: []
@@ -88,6 +89,7 @@ const ROWS: AggregateRow[] = [
     actor: '',
     rules: 's3-denied',
     events: 7,
+    records: 9,
     first: '2024-03-10T08:00:00Z',
     last: '2024-03-10T09:00:00Z',
     evidence: EVIDENCE
@@ -462,13 +464,15 @@ describe('a run that goes wrong', () => {
     })
 
     await expect(scan()).rejects.toThrow(
-      'The result of Athena query q-1 (s3://athena-results/cloudtrail/q-1.csv) has the columns awsregion, eventsource, eventname, eventtime, count; expected account, region, eventsource, eventname, eventdate, errorcode, identitytype, principal, actor, rules, events, first, last, evidence'
+      'The result of Athena query q-1 (s3://athena-results/cloudtrail/q-1.csv) has the columns awsregion, eventsource, eventname, eventtime, count; expected account, region, eventsource, eventname, eventdate, errorcode, identitytype, principal, actor, rules, events, records, first, last, evidence'
     )
   })
 
   it('fails on a count that is not a whole number, naming the line', async () => {
     s3Mock.on(GetObjectCommand).resolves({
-      Body: body(Readable.from([`${HEADER}"1","r","s","n","d","","t","p","","","many","","",""\n`]))
+      Body: body(
+        Readable.from([`${HEADER}"1","r","s","n","d","","t","p","","","many","1","","",""\n`])
+      )
     })
 
     await expect(scan()).rejects.toThrow(
@@ -476,10 +480,24 @@ describe('a run that goes wrong', () => {
     )
   })
 
+  it('fails on a records count that is not a whole number, naming the line', async () => {
+    s3Mock.on(GetObjectCommand).resolves({
+      Body: body(
+        Readable.from([`${HEADER}"1","r","s","n","d","","t","p","","","1","-1","","",""\n`])
+      )
+    })
+
+    await expect(scan()).rejects.toThrow(
+      'line 2 of the result of Athena query q-1 (s3://athena-results/cloudtrail/q-1.csv): records is "-1", not a whole number'
+    )
+  })
+
   it('fails on evidence that is not what the query writes, naming the line', async () => {
     s3Mock.on(GetObjectCommand).resolves({
       Body: body(
-        Readable.from([`${HEADER}"1","r","s","n","d","","t","p","","x","1","","","[[""e-1""]]"\n`])
+        Readable.from([
+          `${HEADER}"1","r","s","n","d","","t","p","","x","1","1","","","[[""e-1""]]"\n`
+        ])
       )
     })
 
@@ -541,6 +559,7 @@ const cellsOf = (row: AggregateRow): (string | null)[] => [
   row.actor === '' ? null : row.actor,
   row.rules,
   String(row.events),
+  String(row.records),
   row.first,
   row.last,
   row.evidence.length === 0 ? null : JSON.stringify(row.evidence.map((item) => Object.values(item)))
@@ -550,7 +569,8 @@ const THIRD_ROW: AggregateRow = {
   ...ROWS[0]!,
   region: 'us-west-2',
   eventname: 'GetCallerIdentity',
-  events: 3
+  events: 3,
+  records: 3
 }
 
 function pagesCalled(): { QueryExecutionId?: string; MaxResults?: number; NextToken?: string }[] {
@@ -653,7 +673,7 @@ describe('a workgroup that manages query results', () => {
       .resolves(page([['awsregion', 'eventsource', 'eventname', 'eventtime', 'count']]))
 
     await expect(scan()).rejects.toThrow(
-      'The result of Athena query q-1 (GetQueryResults) has the columns awsregion, eventsource, eventname, eventtime, count; expected account, region, eventsource, eventname, eventdate, errorcode, identitytype, principal, actor, rules, events, first, last, evidence'
+      'The result of Athena query q-1 (GetQueryResults) has the columns awsregion, eventsource, eventname, eventtime, count; expected account, region, eventsource, eventname, eventdate, errorcode, identitytype, principal, actor, rules, events, records, first, last, evidence'
     )
   })
 
@@ -664,7 +684,7 @@ describe('a workgroup that manages query results', () => {
       .resolvesOnce(page([['111122223333', 'eu-west-1', '42']]))
 
     await expect(scan()).rejects.toThrow(
-      'row 2 of the result of Athena query q-1 (GetQueryResults) has 3 values; expected 14'
+      'row 2 of the result of Athena query q-1 (GetQueryResults) has 3 values; expected 15'
     )
   })
 

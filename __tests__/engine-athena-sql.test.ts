@@ -259,6 +259,7 @@ describe('the aggregation query', () => {
 ),
 counted AS (
   SELECT ${KEYS},
+    count(*) AS deliveries,
     min(eventtime) AS first_time,
     max(eventtime) AS last_time,
     min(CASE WHEN rules <> '' THEN ${EVIDENCE} END) AS evidence
@@ -268,6 +269,7 @@ counted AS (
 )
 SELECT ${KEYS},
   COUNT(*) AS events,
+  sum(deliveries) AS records,
   CASE WHEN rules = '' THEN '' ELSE coalesce(min(first_time), '') END AS first,
   CASE WHEN rules = '' THEN '' ELSE coalesce(max(last_time), '') END AS last,
   CASE WHEN rules = '' THEN '' ELSE json_format(CAST(min_by(evidence, evidence, 100) AS JSON)) END AS evidence
@@ -299,6 +301,7 @@ ORDER BY events DESC, ${KEYS}`)
 ),
 counted AS (
   SELECT ${KEYS},
+    1 AS deliveries,
     eventtime AS first_time,
     eventtime AS last_time,
     CASE WHEN rules <> '' THEN ${EVIDENCE} END AS evidence
@@ -306,6 +309,7 @@ counted AS (
 )
 SELECT ${KEYS},
   COUNT(*) AS events,
+  sum(deliveries) AS records,
   CASE WHEN rules = '' THEN '' ELSE coalesce(min(first_time), '') END AS first,
   CASE WHEN rules = '' THEN '' ELSE coalesce(max(last_time), '') END AS last,
   CASE WHEN rules = '' THEN '' ELSE json_format(CAST(min_by(evidence, evidence, 10000) AS JSON)) END AS evidence
@@ -325,6 +329,7 @@ ORDER BY events DESC, ${KEYS}`)
 ),
 counted AS (
   SELECT ${KEYS},
+    count(*) AS deliveries,
     min(eventtime) AS first_time,
     max(eventtime) AS last_time
   FROM records
@@ -333,6 +338,7 @@ counted AS (
 )
 SELECT ${KEYS},
   COUNT(*) AS events,
+  sum(deliveries) AS records,
   CASE WHEN rules = '' THEN '' ELSE coalesce(min(first_time), '') END AS first,
   CASE WHEN rules = '' THEN '' ELSE coalesce(max(last_time), '') END AS last,
   '' AS evidence
@@ -368,7 +374,7 @@ ORDER BY events DESC, ${KEYS}`
     expect(() => aggregationQuery(plan)).toThrow(
       new InputError(
         'rules',
-        "makes the Athena query 304,895 bytes long (30 rules), over Athena's limit of 262,144 bytes: load fewer rules, or use 'engine: local', which has no such limit"
+        "makes the Athena query 304,953 bytes long (30 rules), over Athena's limit of 262,144 bytes: load fewer rules, or use 'engine: local', which has no such limit"
       )
     )
   })

@@ -32,6 +32,7 @@ function row(partial: Partial<AggregateRow> & Pick<AggregateRow, 'events'>): Agg
     first: '',
     last: '',
     evidence: [],
+    records: partial.events,
     ...partial
   }
 }

@@ -186,7 +186,8 @@ describe('the failure message', () => {
           first: '',
           last: '',
           evidence: [],
-          events: 1
+          events: 1,
+          records: 1
         }
       }
     }

@@ -95,7 +95,8 @@ function row(
     first: '',
     last: '',
     evidence: [],
-    events
+    events,
+    records: events
   }
 }
 const HAND_MADE: readonly AggregateRow[] = [

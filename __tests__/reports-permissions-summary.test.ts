@@ -41,7 +41,8 @@ async function reportsOf(options: ReportOptions): Promise<Reports> {
         first: '',
         last: '',
         evidence: [],
-        events
+        events,
+        records: events
       }
     }
   }

@@ -26,6 +26,7 @@ function row(partial: Partial<AggregateRow> & { events: number }): AggregateRow 
     first: '',
     last: '',
     evidence: [],
+    records: partial.events,
     ...partial
   }
 }

@@ -19,6 +19,7 @@ function row(partial: Partial<AggregateRow> & { events: number }): AggregateRow 
     first: '',
     last: '',
     evidence: [],
+    records: partial.events,
     ...partial
   }
 }

@@ -23,6 +23,7 @@ export const AGGREGATE_KEY_COLUMNS = [
 export const AGGREGATE_COLUMNS = [
   ...AGGREGATE_KEY_COLUMNS,
   'events',
+  'records',
   'first',
   'last',
   'evidence'
@@ -48,6 +49,11 @@ export interface AggregateRow {
   readonly rules: string
   /** Distinct `eventID`s with dedupe (events without one each count), else every record. */
   readonly events: number
+  /**
+   * The delivered records the row's events came in: `events` plus the duplicate deliveries dedupe
+   * dropped (equal to `events` without dedupe).
+   */
+  readonly records: number
   /** The smallest `eventTime` text of the row's events; `''` when `rules` is `''`. */
   readonly first: string
   /** The largest `eventTime` text of the row's events; `''` when `rules` is `''`. */
@@ -63,8 +69,8 @@ export type Aggregate = AsyncIterable<AggregateRow>
 
 /**
  * A row from its cells as the query's result gives them, in `AGGREGATE_COLUMNS` order: `events`
- * a whole number, `evidence` JSON text (`''` for none). `where` names the cell's place (query id,
- * line) in the error for a malformed one.
+ * and `records` whole numbers, `evidence` JSON text (`''` for none). `where` names the cell's
+ * place (query id, line) in the error for a malformed one.
  */
 export function aggregateRow(cells: readonly string[], where: () => string): AggregateRow {
   if (cells.length !== AGGREGATE_COLUMNS.length) {
@@ -72,9 +78,16 @@ export function aggregateRow(cells: readonly string[], where: () => string): Agg
   }
   const [account, region, eventsource, eventname, eventdate] = cells as string[]
   const [errorcode, identitytype, principal, actor, rules] = cells.slice(5) as string[]
-  const [events, first, last, evidence] = cells.slice(AGGREGATE_KEY_COLUMNS.length) as string[]
-  if (!/^\d+$/.test(events as string)) {
-    throw new Error(`${where()}: events is ${JSON.stringify(events)}, not a whole number`)
+  const [events, records, first, last, evidence] = cells.slice(
+    AGGREGATE_KEY_COLUMNS.length
+  ) as string[]
+  for (const [name, value] of [
+    ['events', events],
+    ['records', records]
+  ] as const) {
+    if (!/^\d+$/.test(value as string)) {
+      throw new Error(`${where()}: ${name} is ${JSON.stringify(value)}, not a whole number`)
+    }
   }
   return {
     account: account as string,
@@ -88,6 +101,7 @@ export function aggregateRow(cells: readonly string[], where: () => string): Agg
     actor: actor as string,
     rules: rules as string,
     events: Number(events),
+    records: Number(records),
     first: first as string,
     last: last as string,
     evidence: parseEvidence(evidence as string, where)

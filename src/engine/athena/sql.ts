@@ -294,11 +294,12 @@ export function addPartitionsStatements(plan: AthenaSettings): string[] {
  * `records` reads the partitions of the plan's accounts, regions and folder days (Athena reads
  * nothing else) and computes each record's key, the rules included; `counted` keeps the events
  * the window counts (by `eventTime` with `event-time`), one row per event: with dedupe, one per
- * `eventID` (its smallest evidence), each event without an `eventID` on its own (`uuid()` tells
- * them apart, and only them: it is NULL for the others); the outer query counts them per key, and
- * keeps the first and last event time and the earliest evidence of rows with rules. A malformed
- * `eventTime` gives an empty `eventdate` (`try`) instead of failing the whole query. Throws an
- * `InputError` (on `rules`) when the text is longer than Athena accepts.
+ * `eventID` (its smallest evidence, and how many records delivered it), each event without an
+ * `eventID` on its own (`uuid()` tells them apart, and only them: it is NULL for the others); the
+ * outer query counts them per key, adds up their records, and keeps the first and last event
+ * time and the earliest evidence of rows with rules. A malformed `eventTime` gives an empty
+ * `eventdate` (`try`) instead of failing the whole query. Throws an `InputError` (on `rules`)
+ * when the text is longer than Athena accepts.
  */
 export function aggregationQuery(plan: AthenaSettings): string {
   const first = plan.folderDays[0]
@@ -313,6 +314,7 @@ export function aggregationQuery(plan: AthenaSettings): string {
   const counted = plan.dedupe
     ? [
         `  SELECT ${keys},`,
+        '    count(*) AS deliveries,',
         '    min(eventtime) AS first_time,',
         `    max(eventtime) AS last_time${withEvidence ? ',' : ''}`,
         ...(withEvidence ? [`    min(${EVIDENCE}) AS evidence`] : []),
@@ -322,6 +324,7 @@ export function aggregationQuery(plan: AthenaSettings): string {
       ]
     : [
         `  SELECT ${keys},`,
+        '    1 AS deliveries,',
         '    eventtime AS first_time,',
         `    eventtime AS last_time${withEvidence ? ',' : ''}`,
         ...(withEvidence ? [`    ${EVIDENCE} AS evidence`] : []),
@@ -359,6 +362,7 @@ export function aggregationQuery(plan: AthenaSettings): string {
     ')',
     `SELECT ${keys},`,
     '  COUNT(*) AS events,',
+    '  sum(deliveries) AS records,',
     "  CASE WHEN rules = '' THEN '' ELSE coalesce(min(first_time), '') END AS first,",
     "  CASE WHEN rules = '' THEN '' ELSE coalesce(max(last_time), '') END AS last,",
     `  ${evidence} AS evidence`,

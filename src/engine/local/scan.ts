@@ -177,6 +177,8 @@ class LocalAggregate {
   private readonly keyIndex = new Map<string, number>()
   private readonly keys: string[] = []
   private readonly events: number[] = []
+  /** By key: the records delivered, duplicates included. */
+  private readonly records: number[] = []
   /** For each worker, its key ids mapped to indexes here. */
   private readonly workerKeys: number[][] = []
   private readonly seen: EventIdSet | undefined
@@ -194,6 +196,7 @@ class LocalAggregate {
         this.keyIndex.set(key, index)
         this.keys.push(key)
         this.events.push(0)
+        this.records.push(0)
       }
       ids.push(index)
     }
@@ -201,12 +204,14 @@ class LocalAggregate {
     for (let i = 0; i < counts.length; i += 2) {
       const index = ids[counts[i] as number] as number
       this.events[index] = (this.events[index] as number) + (counts[i + 1] as number)
+      this.records[index] = (this.records[index] as number) + (counts[i + 1] as number)
     }
     const seen = this.seen
     if (seen === undefined) return
     for (let i = 0; i < eventIds.length; i += 3) {
+      const index = ids[eventIds[i] as number] as number
+      this.records[index] = (this.records[index] as number) + 1
       if (seen.add(eventIds[i + 1] as number, eventIds[i + 2] as number)) {
-        const index = ids[eventIds[i] as number] as number
         this.events[index] = (this.events[index] as number) + 1
       }
     }
@@ -240,6 +245,7 @@ class LocalAggregate {
         actor: '',
         rules: flag,
         events: this.events[index] as number,
+        records: this.records[index] as number,
         first: '',
         last: '',
         evidence: []
