@@ -118,6 +118,17 @@ export const DEFENSE_EVASION_CASES: readonly RuleCases[] = [
     }
   },
   {
+    rule: 'cloudtrail-logging-stopped',
+    matches: {
+      'logging stopped': call('cloudtrail', 'StopLogging', { request: { name: TRAIL } }),
+      'the trail deleted': call('cloudtrail', 'DeleteTrail', { request: { name: TRAIL } })
+    },
+    misses: {
+      'logging started': call('cloudtrail', 'StartLogging', { request: { name: TRAIL } }),
+      'a denied stop': denied(call('cloudtrail', 'StopLogging', { request: { name: TRAIL } }))
+    }
+  },
+  {
     rule: 's3-lifecycle-short-expiration',
     matches: {
       'objects expired after one day': lifecycle({ Expiration: { Days: 1 } }),
