@@ -426,7 +426,11 @@ describe('what is an error, with its file and line', () => {
     ],
     [
       `title: T\nid: a b\nlevel: low\nlogsource: {product: aws, service: cloudtrail}\n${detection}`,
-      'rules/test.yml:2: not a valid Sigma rule: id "a b" must have no space or comma (fail-on lists rules by id)'
+      'rules/test.yml:2: not a valid Sigma rule: id "a b" must have no space, comma or ~ (fail-on lists rules by id; ~ marks a suppression in the aggregate)'
+    ],
+    [
+      `title: T\nid: a~1\nlevel: low\nlogsource: {product: aws, service: cloudtrail}\n${detection}`,
+      'rules/test.yml:2: not a valid Sigma rule: id "a~1" must have no space, comma or ~ (fail-on lists rules by id; ~ marks a suppression in the aggregate)'
     ],
     [
       `title: T\nid: x\nname: My Rule\nlevel: low\n${detection}`,

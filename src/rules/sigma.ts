@@ -181,9 +181,9 @@ function readDocument(map: YAMLMap, file: string, builtin: boolean): DocumentRes
 
   const title = text(map, 'title', true) as string
   const id = text(map, 'id', true) as string
-  if (/[\s,]/.test(id)) {
+  if (/[\s,~]/.test(id)) {
     throw new Invalid(
-      `id ${JSON.stringify(id)} must have no space or comma (fail-on lists rules by id)`,
+      `id ${JSON.stringify(id)} must have no space, comma or ~ (fail-on lists rules by id; ~ marks a suppression in the aggregate)`,
       map.get('id', true) as Node
     )
   }
