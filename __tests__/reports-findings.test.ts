@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { testRule } from '../__fixtures__/rule.js'
 import type { Evidence } from '../src/engine/aggregate.js'
-import { findingsCsv, findingsJson, rulesCsv } from '../src/reports/findings-files.js'
+import {
+  findingsCsv,
+  findingsJson,
+  rulesCsv,
+  suppressedCsv
+} from '../src/reports/findings-files.js'
 import { FindingsCollector, outcomeOf, type MatchedRow } from '../src/reports/findings.js'
+import { parseSuppressions } from '../src/rules/suppressions.js'
 
 const TRAIL = testRule('trail-stopped', { level: 'high', tags: ['attack.t1562.008'] })
 const ROOT = testRule('root-activity', { level: 'critical' })
@@ -132,6 +138,76 @@ describe('FindingsCollector', () => {
     const collector = new FindingsCollector([TRAIL], 0)
     collector.add(row({ rules: 'trail-stopped', events: 4, evidence: [evidence('t', 'a')] }))
     expect(collector.results()[0]).toMatchObject({ findings: 4, listed: [] })
+  })
+})
+
+describe('suppressed findings', () => {
+  const { entries } = parseSuppressions(
+    [
+      'suppressions:',
+      '  trail-stopped:',
+      '    - actor: alice',
+      '      reason: Trail migration, change 42',
+      '  access-key-burst:',
+      '    - principal: "*:user/bob"',
+      '      reason: Key rotation job',
+      ''
+    ].join('\n'),
+    'expected.yml',
+    [TRAIL, KEYS]
+  )
+
+  it('tallies a key~N token apart, never with the findings to act on', () => {
+    const collector = new FindingsCollector([TRAIL], 10, entries)
+    collector.add(row({ rules: 'trail-stopped~1', events: 12, evidence: [evidence('t2', 's1')] }))
+    collector.add(
+      row({ rules: 'trail-stopped', events: 3, actor: 'mallory', evidence: [evidence('t1', 'f1')] })
+    )
+    expect(collector.results().map((result) => [result.rule.key, result.findings])).toEqual([
+      ['trail-stopped', 3]
+    ])
+    const [suppressed] = collector.suppressedResults()
+    expect(suppressed).toMatchObject({ findings: 12, actors: ['alice'] })
+    expect(suppressed?.listed.map((finding) => finding.suppression?.index)).toEqual([1])
+    expect([...collector.suppressedByEntry()]).toEqual([[1, 12]])
+  })
+
+  it('counts a threshold group’s suppressed events towards its count', () => {
+    const collector = new FindingsCollector([KEYS], 10, entries)
+    const bob = 'arn:aws:iam::111122223333:user/bob'
+    collector.add(row({ rules: 'access-key-burst~2', events: 3, principal: bob }))
+    collector.add(row({ rules: 'access-key-burst', events: 2, principal: bob, actor: 'x' }))
+    collector.add(row({ rules: 'access-key-burst', events: 4 }))
+    expect(collector.results()[0]).toMatchObject({ findings: 2, actors: ['x'] })
+    expect(collector.suppressedResults()[0]).toMatchObject({ findings: 3 })
+  })
+
+  it('refuses a token naming an entry of another rule or none', () => {
+    const collector = new FindingsCollector([TRAIL, KEYS], 10, entries)
+    expect(() => collector.add(row({ rules: 'trail-stopped~2', events: 1 }))).toThrow(
+      "The aggregate names the suppression 'trail-stopped~2', which is not loaded"
+    )
+    expect(() => collector.add(row({ rules: 'trail-stopped~7', events: 1 }))).toThrow(
+      "The aggregate names the suppression 'trail-stopped~7', which is not loaded"
+    )
+  })
+
+  it('writes suppressed.csv: the findings columns, the entry as file:line, and its reason', () => {
+    const collector = new FindingsCollector([TRAIL], 10, entries)
+    collector.add(
+      row({
+        rules: 'trail-stopped~1',
+        events: 1,
+        evidence: [evidence('2026-11-22T08:00:00Z', 's1')]
+      })
+    )
+    expect(suppressedCsv(collector.suppressedResults(), 'expected.yml')).toBe(
+      [
+        '"level","rule","title","eventtime","eventid","account","region","eventsource","eventname","outcome","errorcode","principal","actor","sourceipaddress","useragent","resources","requestparameters","suppression","reason"',
+        '"high","trail-stopped","Title of trail-stopped","2026-11-22T08:00:00Z","s1","111122223333","us-east-1","cloudtrail.amazonaws.com","StopLogging","success","","arn:aws:iam::111122223333:role/admin","alice","203.0.113.7","aws-cli/2.15.0","","{""name"":""main""}","expected.yml:3","Trail migration, change 42"',
+        ''
+      ].join('\n')
+    )
   })
 })
 

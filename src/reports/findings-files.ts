@@ -41,27 +41,46 @@ function findingsOf(results: readonly RuleResult[]): Finding[] {
   return results.flatMap((result) => result.listed)
 }
 
+/** A suppressed finding: its columns, where its entry is in the file, and why it is expected. */
+export const SUPPRESSED_HEADER = [...FINDINGS_HEADER, 'suppression', 'reason'] as const
+
+function findingValues(finding: Finding): string[] {
+  return [
+    finding.rule.level,
+    finding.rule.key,
+    finding.rule.title,
+    finding.eventtime,
+    finding.eventid,
+    finding.account,
+    finding.region,
+    finding.eventsource,
+    finding.eventname,
+    finding.outcome,
+    finding.errorcode,
+    finding.principal,
+    finding.actor,
+    finding.sourceipaddress,
+    finding.useragent,
+    finding.resources,
+    finding.requestparameters
+  ]
+}
+
 export function findingsCsv(results: readonly RuleResult[]): string {
+  return csvDocument(FINDINGS_HEADER, findingsOf(results).map(findingValues))
+}
+
+/**
+ * The listed suppressed findings (`FindingsCollector.suppressedResults`), in the order of
+ * `findings.csv`, each with its entry as `file:line` and the entry's reason.
+ */
+export function suppressedCsv(results: readonly RuleResult[], file: string): string {
   return csvDocument(
-    FINDINGS_HEADER,
+    SUPPRESSED_HEADER,
     findingsOf(results).map((finding) => [
-      finding.rule.level,
-      finding.rule.key,
-      finding.rule.title,
-      finding.eventtime,
-      finding.eventid,
-      finding.account,
-      finding.region,
-      finding.eventsource,
-      finding.eventname,
-      finding.outcome,
-      finding.errorcode,
-      finding.principal,
-      finding.actor,
-      finding.sourceipaddress,
-      finding.useragent,
-      finding.resources,
-      finding.requestparameters
+      ...findingValues(finding),
+      finding.suppression === undefined ? '' : `${file}:${finding.suppression.line}`,
+      finding.suppression?.reason ?? ''
     ])
   )
 }

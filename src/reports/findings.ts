@@ -5,6 +5,7 @@ import {
   type Evidence
 } from '../engine/aggregate.js'
 import { LEVELS, type Level, type Rule } from '../rules/rule.js'
+import type { SuppressionEntry } from '../rules/suppressions.js'
 
 /** What a matched call came to: it ran, it was refused for lack of permission, or it failed. */
 export type Outcome = 'success' | 'denied' | 'error'
@@ -52,6 +53,8 @@ export interface Finding extends Evidence {
   readonly errorcode: string
   readonly principal: string
   readonly actor: string
+  /** The suppressions file's entry that expects it; `undefined` for a finding to act on. */
+  readonly suppression?: SuppressionEntry
 }
 
 /** Everything a rule matched in the window: exact counts, and its first findings. */
@@ -106,14 +109,16 @@ class RuleTally {
     private readonly limit: number
   ) {}
 
-  add(row: MatchedRow): void {
+  add(row: MatchedRow, suppression: SuppressionEntry | undefined): void {
     this.findings += row.events
     this[outcomeOf(row.errorcode)] += row.events
     if (this.first === '' || compareText(row.first, this.first) < 0) this.first = row.first
     if (compareText(row.last, this.last) > 0) this.last = row.last
     this.principals.add(row.principal)
     this.actors.add(row.actor)
-    for (const evidence of row.evidence) this.offer(findingOf(this.rule, row, evidence))
+    for (const evidence of row.evidence) {
+      this.offer(findingOf(this.rule, row, evidence, suppression))
+    }
   }
 
   private offer(finding: Finding): void {
@@ -145,7 +150,12 @@ class RuleTally {
   }
 }
 
-function findingOf(rule: Rule, row: MatchedRow, evidence: Evidence): Finding {
+function findingOf(
+  rule: Rule,
+  row: MatchedRow,
+  evidence: Evidence,
+  suppression: SuppressionEntry | undefined
+): Finding {
   return {
     ...evidence,
     rule,
@@ -156,58 +166,97 @@ function findingOf(rule: Rule, row: MatchedRow, evidence: Evidence): Finding {
     outcome: outcomeOf(row.errorcode),
     errorcode: row.errorcode,
     principal: row.principal,
-    actor: row.actor
+    actor: row.actor,
+    ...(suppression === undefined ? {} : { suppression })
   }
 }
+
+/** One token of a row's `rules` column: a rule the events matched, and the entry suppressing it. */
+interface RowRule {
+  readonly rule: Rule
+  readonly suppression: SuppressionEntry | undefined
+}
+
+/** Rows held for a threshold rule, each with the entry suppressing its events. */
+type HeldRow = RowRule & { readonly row: MatchedRow }
 
 /**
  * The findings of every rule, from the aggregate rows as they stream by. A threshold rule's rows
  * are held until the end, when the groups (per UTC day and the rule's `per` columns) that reach
- * its count are known; every other rule's counts are final as they are added.
+ * its count are known; every other rule's counts are final as they are added. A token `key~N` of
+ * the `rules` column is rule `key` matched and suppressed by entry N of the suppressions file:
+ * such findings are tallied apart, never with the findings to act on.
  */
 export class FindingsCollector {
   private readonly byKey: ReadonlyMap<string, Rule>
+  private readonly entries: ReadonlyMap<number, SuppressionEntry>
   private readonly tallies = new Map<string, RuleTally>()
-  private readonly held = new Map<string, MatchedRow[]>()
-  /** Per threshold rule, once `results()` has run: the events of each of its groups. */
+  private readonly suppressedTallies = new Map<string, RuleTally>()
+  private readonly entryFindings = new Map<number, number>()
+  private readonly held = new Map<string, HeldRow[]>()
+  /** Per threshold rule, once the held rows are released: the events of each of its groups. */
   private readonly groupEvents = new Map<string, ReadonlyMap<string, number>>()
 
   constructor(
     rules: readonly Rule[],
-    private readonly evidenceLimit: number
+    private readonly evidenceLimit: number,
+    suppressions: readonly SuppressionEntry[] = []
   ) {
     this.byKey = new Map(rules.map((rule) => [rule.key, rule]))
+    this.entries = new Map(suppressions.map((entry) => [entry.index, entry]))
   }
 
-  /** The rules of a row, by key: every token of its `rules` column names a loaded rule. */
+  /**
+   * The rules of a row whose findings are to act on: every token of its `rules` column names a
+   * loaded rule (and a suppressed one, `key~N`, an entry of that rule), and suppressed ones are
+   * left out.
+   */
   rulesOf(row: Pick<MatchedRow, 'rules'>): Rule[] {
+    return this.tokensOf(row)
+      .filter((token) => token.suppression === undefined)
+      .map((token) => token.rule)
+  }
+
+  private tokensOf(row: Pick<MatchedRow, 'rules'>): RowRule[] {
     if (row.rules === '') return []
-    return row.rules.split(' ').map((key) => {
+    return row.rules.split(' ').map((token) => {
+      const suppressed = /^(.+)~([1-9]\d*)$/.exec(token)
+      const key = suppressed === null ? token : (suppressed[1] as string)
       const rule = this.byKey.get(key)
       if (rule === undefined)
         throw new Error(`The aggregate names the rule '${key}', which is not loaded`)
-      return rule
+      if (suppressed === null) return { rule, suppression: undefined }
+      const suppression = this.entries.get(Number(suppressed[2]))
+      if (suppression === undefined || suppression.rule !== key) {
+        throw new Error(`The aggregate names the suppression '${token}', which is not loaded`)
+      }
+      return { rule, suppression }
     })
   }
 
   add(row: MatchedRow): void {
-    for (const rule of this.rulesOf(row)) {
-      if (rule.threshold === undefined) this.tallyOf(rule).add(row)
-      else this.hold(rule.key, row)
+    for (const { rule, suppression } of this.tokensOf(row)) {
+      if (rule.threshold === undefined) this.tally(rule, row, suppression)
+      else this.hold(rule.key, { rule, suppression, row })
     }
   }
 
-  /** Rules that matched, most severe first. */
+  /** Rules with findings to act on, most severe first. */
   results(): RuleResult[] {
-    for (const [key, rows] of this.held) {
-      const rule = this.byKey.get(key) as Rule
-      this.groupEvents.set(key, groupEvents(rule, rows))
-      for (const row of rows) if (this.reached(rule, row)) this.tallyOf(rule).add(row)
-    }
-    this.held.clear()
-    return [...this.tallies.values()]
-      .map((tally) => tally.result())
-      .sort((a, b) => compareRules(a.rule, b.rule))
+    this.releaseHeld()
+    return resultsOf(this.tallies)
+  }
+
+  /** Rules with suppressed findings, most severe first; each listed finding has its entry. */
+  suppressedResults(): RuleResult[] {
+    this.releaseHeld()
+    return resultsOf(this.suppressedTallies)
+  }
+
+  /** How many findings each entry of the suppressions file suppressed, by its index. */
+  suppressedByEntry(): ReadonlyMap<number, number> {
+    this.releaseHeld()
+    return this.entryFindings
   }
 
   /**
@@ -222,20 +271,54 @@ export class FindingsCollector {
     return (groups.get(groupOf(rule, row)) ?? 0) >= rule.threshold.count
   }
 
-  private tallyOf(rule: Rule): RuleTally {
-    let tally = this.tallies.get(rule.key)
-    if (tally === undefined) {
-      tally = new RuleTally(rule, this.evidenceLimit)
-      this.tallies.set(rule.key, tally)
+  /**
+   * A threshold group counts its suppressed events too: the burst happened; which of its findings
+   * are expected is the suppressions' call.
+   */
+  private releaseHeld(): void {
+    for (const [key, rows] of this.held) {
+      const rule = this.byKey.get(key) as Rule
+      this.groupEvents.set(
+        key,
+        groupEvents(
+          rule,
+          rows.map((held) => held.row)
+        )
+      )
+      for (const held of rows) {
+        if (this.reached(rule, held.row)) this.tally(rule, held.row, held.suppression)
+      }
     }
-    return tally
+    this.held.clear()
   }
 
-  private hold(key: string, row: MatchedRow): void {
-    const rows = this.held.get(key)
-    if (rows === undefined) this.held.set(key, [row])
-    else rows.push(row)
+  private tally(rule: Rule, row: MatchedRow, suppression: SuppressionEntry | undefined): void {
+    const tallies = suppression === undefined ? this.tallies : this.suppressedTallies
+    let tally = tallies.get(rule.key)
+    if (tally === undefined) {
+      tally = new RuleTally(rule, this.evidenceLimit)
+      tallies.set(rule.key, tally)
+    }
+    tally.add(row, suppression)
+    if (suppression !== undefined) {
+      this.entryFindings.set(
+        suppression.index,
+        (this.entryFindings.get(suppression.index) ?? 0) + row.events
+      )
+    }
   }
+
+  private hold(key: string, held: HeldRow): void {
+    const rows = this.held.get(key)
+    if (rows === undefined) this.held.set(key, [held])
+    else rows.push(held)
+  }
+}
+
+function resultsOf(tallies: ReadonlyMap<string, RuleTally>): RuleResult[] {
+  return [...tallies.values()]
+    .map((tally) => tally.result())
+    .sort((a, b) => compareRules(a.rule, b.rule))
 }
 
 /** A threshold rule's group of a row: its UTC day and the rule's `per` columns. */
