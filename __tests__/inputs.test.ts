@@ -60,7 +60,15 @@ describe('parseInputs', () => {
       jobKey: 'audit',
       rules: '',
       builtinRules: true,
-      evidenceLimit: 100
+      evidenceLimit: 100,
+      suppressions: { path: '.github/cloudtrail-report.yml', explicit: false }
+    })
+  })
+
+  it('takes a suppressions file, which then must exist', () => {
+    expect(parse({ suppressions: ' config/expected.yml ' }).suppressions).toEqual({
+      path: 'config/expected.yml',
+      explicit: true
     })
   })
 

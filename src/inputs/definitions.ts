@@ -36,13 +36,17 @@ export enum Input {
   JobKey = 'job-key',
   Rules = 'rules',
   BuiltinRules = 'builtin-rules',
-  EvidenceLimit = 'evidence-limit'
+  EvidenceLimit = 'evidence-limit',
+  Suppressions = 'suppressions'
 }
 
 export const ENGINES = ['athena', 'local'] as const
 export const DAY_BOUNDARIES = ['event-time', 'delivery'] as const
 export const PARTITIONINGS = ['projection', 'manual'] as const
 export const ON_BAD_FILE = ['fail', 'skip'] as const
+
+/** The suppressions file read when the `suppressions` input is not given, if it exists. */
+export const DEFAULT_SUPPRESSIONS_FILE = '.github/cloudtrail-report.yml'
 
 /** The longest window accepted: a quarter, which keeps a mistaken range from scanning years. */
 export const MAX_WINDOW_DAYS = 93
@@ -251,6 +255,11 @@ export const INPUTS: Readonly<Record<Input, InputDefinition>> = {
     description: `Findings listed per rule in \`findings.csv\` and \`findings.json\`, earliest first (${range(Input.EvidenceLimit)}); the counts in \`rules.csv\` and the summary stay exact. \`0\` lists none.`,
     values: range(Input.EvidenceLimit),
     default: '100'
+  },
+  [Input.Suppressions]: {
+    description: `Path (relative to the workspace) of a suppressions file: per rule, the findings that are expected (by principal, actor, account, source IP or user agent), each with a reason and an optional expiry. They are written to \`suppressed.csv\`, counted in the summary and left out of \`fail-on\`. Empty: \`${DEFAULT_SUPPRESSIONS_FILE}\` when it exists.`,
+    values: 'FILE',
+    default: ''
   }
 }
 

@@ -1,5 +1,6 @@
 import {
   DAY_BOUNDARIES,
+  DEFAULT_SUPPRESSIONS_FILE,
   DEFAULTS,
   ENGINES,
   Input,
@@ -83,6 +84,11 @@ export interface Inputs {
   readonly builtinRules: boolean
   /** Evidence kept per rule: its earliest findings, listed in full. */
   readonly evidenceLimit: number
+  /**
+   * The suppressions file, relative to the workspace: the input's, which must exist, or the
+   * default one, read when it exists.
+   */
+  readonly suppressions: { readonly path: string; readonly explicit: boolean }
 }
 
 /** Windows that began this many days ago or more have their storage classes checked (Athena). */
@@ -129,6 +135,7 @@ export function parseInputs(read: (input: Input) => string, now: Date): Inputs {
     ...RANGES[Input.ResultReuseMinutes]
   )
   const jobKey = rule.jobKey(Input.JobKey, value(Input.JobKey))
+  const suppressionsFile = rule.filePath(Input.Suppressions, value(Input.Suppressions))
 
   return {
     bucket,
@@ -177,7 +184,11 @@ export function parseInputs(read: (input: Input) => string, now: Date): Inputs {
       Input.EvidenceLimit,
       value(Input.EvidenceLimit),
       ...RANGES[Input.EvidenceLimit]
-    )
+    ),
+    suppressions:
+      suppressionsFile === ''
+        ? { path: DEFAULT_SUPPRESSIONS_FILE, explicit: false }
+        : { path: suppressionsFile, explicit: true }
   }
 }
 
