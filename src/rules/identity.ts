@@ -13,7 +13,8 @@ import { lowerText, patternParts } from './values.js'
 
 /**
  * One place a computed value may come from: a field's text, or (`lastSegment`) the part of it
- * after its last `/` (the session name of an assumed role's ARN), when `guard` holds.
+ * after its last `/` (the session name of an assumed role's ARN; none without a `/`), when
+ * `guard` holds.
  */
 interface Candidate {
   readonly guard?: Condition
@@ -79,7 +80,7 @@ function regexTest(source: string): Test {
 }
 
 function isSet(candidate: Candidate): Condition {
-  const test = candidate.lastSegment === true ? regexTest('[^/]$') : NOT_EMPTY
+  const test = candidate.lastSegment === true ? regexTest('/[^/]+$') : NOT_EMPTY
   const set: Condition = { kind: 'match', field: candidate.field, test }
   return candidate.guard === undefined ? set : { kind: 'and', all: [candidate.guard, set] }
 }
@@ -92,7 +93,7 @@ function isSet(candidate: Candidate): Condition {
  */
 function holds(candidate: Candidate, parts: readonly PatternPart[]): Condition {
   if (candidate.lastSegment === true) {
-    const test = regexTest(`(^|/)${parts.map(segmentRegex).join('')}$`)
+    const test = regexTest(`/${parts.map(segmentRegex).join('')}$`)
     return { kind: 'match', field: candidate.field, test }
   }
   const lowered = parts.map((part) =>
