@@ -7,6 +7,14 @@ export interface SkippedFile {
   readonly reason: string
 }
 
+/** One account's, region's and day's folder of log files. */
+export interface DayFolder {
+  readonly account: string
+  readonly region: string
+  /** `YYYY-MM-DD`. */
+  readonly day: string
+}
+
 /** What an engine hands the reports: the aggregate, and what it cost to produce. */
 export interface Scan {
   readonly rows: Aggregate
@@ -20,4 +28,9 @@ export interface Scan {
   readonly archived?: ArchivedFiles
   /** Athena answered with the result of an identical earlier query (result reuse). */
   readonly resultReused?: boolean
+  /**
+   * The local engine: the window's day folders (of the plan's accounts and regions) that held no
+   * log file at all. A trail that stopped, or a bucket policy that blocks delivery, leaves them so.
+   */
+  readonly emptyFolders?: readonly DayFolder[]
 }

@@ -49,7 +49,8 @@ export interface Finding extends Evidence {
   readonly region: string
   readonly eventsource: string
   readonly eventname: string
-  readonly outcome: Outcome
+  /** `''` for a logging gap, which is no call. */
+  readonly outcome: Outcome | ''
   readonly errorcode: string
   readonly principal: string
   readonly actor: string

@@ -1,4 +1,6 @@
 import { windowDays, type Window } from '../inputs/window.js'
+import type { Rule } from '../rules/rule.js'
+import type { Finding, RuleResult } from './findings.js'
 
 /**
  * A day without events where events were expected: a trail that stopped, a bucket policy that
@@ -52,4 +54,87 @@ export class GapTally {
     }
     return gaps
   }
+}
+
+/** The rule name of logging gaps, in the findings, `rules.csv` and `fail-on`. */
+export const LOGGING_GAP = 'logging-gap'
+
+const GAP_RULE = {
+  key: LOGGING_GAP,
+  id: LOGGING_GAP,
+  name: LOGGING_GAP,
+  author: 'cloudtrail-athena-report',
+  status: 'stable',
+  tags: ['attack.defense-evasion', 'attack.t1562.008'],
+  references: [
+    'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/how-cloudtrail-works.html',
+    'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html'
+  ],
+  falsepositives: ['An account or a region that is not used every day'],
+  file: '',
+  builtin: true,
+  // Found from the aggregate, not by matching events: a condition no event meets.
+  condition: { kind: 'or', any: [] },
+  threshold: undefined
+} as const satisfies Omit<Rule, 'title' | 'description' | 'level'>
+
+/** A whole account without an event for a day. */
+export const ACCOUNT_GAP_RULE: Rule = {
+  ...GAP_RULE,
+  title: 'No events from an account for a day',
+  description:
+    'The account logged no event at all on a day of the window: a trail that stopped, a bucket policy that blocks delivery, or an account that left the organization.',
+  level: 'high'
+}
+
+/** A region without an event for a day, when it had events on other days of the window. */
+export const REGION_GAP_RULE: Rule = {
+  ...GAP_RULE,
+  title: 'No events from a region for a day',
+  description:
+    'A region that had events on other days of the window logged none on this day: a regional trail that stopped, or a region no longer used.',
+  level: 'low'
+}
+
+/**
+ * The gaps as findings, one rule per level: each gap is a finding whose `eventtime` is its day,
+ * listed up to `limit` (the counts stay exact), in the order `gaps` gives.
+ */
+export function gapResults(gaps: readonly Gap[], limit: number): RuleResult[] {
+  return [ACCOUNT_GAP_RULE, REGION_GAP_RULE].flatMap((rule) => {
+    const found = gaps.filter((gap) => gap.level === rule.level)
+    if (found.length === 0) return []
+    const days = found.map((gap) => gap.day).sort()
+    const listed = found.slice(0, limit).map((gap): Finding => ({
+      rule,
+      eventtime: gap.day,
+      eventid: '',
+      sourceipaddress: '',
+      useragent: '',
+      resources: '',
+      requestparameters: '',
+      account: gap.account,
+      region: gap.region,
+      eventsource: '',
+      eventname: '',
+      outcome: '',
+      errorcode: '',
+      principal: '',
+      actor: ''
+    }))
+    return [
+      {
+        rule,
+        findings: found.length,
+        success: 0,
+        denied: 0,
+        error: 0,
+        first: days[0] as string,
+        last: days[days.length - 1] as string,
+        principals: [],
+        actors: [],
+        listed
+      }
+    ]
+  })
 }

@@ -43,10 +43,11 @@ export async function scanLocally(plan: LocalEngineSettings, context: RunContext
   // listeners past which Node.js suspects a leak. A signal of the scan's own says how many to expect.
   const signal = AbortSignal.any([context.signal])
   setMaxListeners(source.concurrency * 4, signal)
-  const folders = plan.accounts.flatMap((account) =>
-    plan.regions.flatMap((region) =>
-      plan.folderDays.map((day) => dayFolderKey(plan.layout, account, region, day))
-    )
+  const dayFolders = plan.accounts.flatMap((account) =>
+    plan.regions.flatMap((region) => plan.folderDays.map((day) => ({ account, region, day })))
+  )
+  const folders = dayFolders.map(({ account, region, day }) =>
+    dayFolderKey(plan.layout, account, region, day)
   )
   const aggregate = new LocalAggregate(plan.dedupe)
   const progress = new Progress(log, folders.length)
@@ -106,10 +107,11 @@ export async function scanLocally(plan: LocalEngineSettings, context: RunContext
     }
   }
 
+  const filesPerFolder: number[] = []
   let summary: string
   try {
     await log.group(`Reading the log files of ${folders.length} day folders`, () =>
-      forEachLogFile(source, folders, progress, signal, readOne)
+      forEachLogFile(source, folders, progress, signal, readOne, filesPerFolder)
     )
   } finally {
     summary = progress.finish()
@@ -120,9 +122,14 @@ export async function scanLocally(plan: LocalEngineSettings, context: RunContext
     'bucket' in plan.logs ? { files: archivedFiles, maybe: 0, complete: true } : undefined
   const notice = archivedNotice(archived)
   if (notice !== undefined) log.warning(notice)
+  // The day after the window (read for late deliveries) is no day of the window's.
+  const emptyFolders = dayFolders.filter(
+    (folder, index) => folder.day <= plan.window.end && (filesPerFolder[index] ?? 0) === 0
+  )
   return {
     rows: aggregate.rows(),
     filesRead,
+    emptyFolders,
     ...(archived === undefined ? {} : { archived }),
     ...(plan.onBadFile === 'skip'
       ? { skippedFiles: skippedFiles.sort((a, b) => (a.path < b.path ? -1 : 1)) }
@@ -141,18 +148,22 @@ async function sourceOf(logs: LocalLogs, context: RunContext): Promise<LogSource
 /**
  * Reads the files of every folder, a bounded number at once, listing each folder as it goes: no
  * more file names and contents are held than the files being read. Stops at the first failure.
+ * `filesPerFolder` gets how many log files each folder listed (archived ones included).
  */
 async function forEachLogFile(
   source: LogSource,
   folders: readonly string[],
   progress: Progress,
   signal: AbortSignal,
-  readOne: (file: LogFile) => Promise<void>
+  readOne: (file: LogFile) => Promise<void>,
+  filesPerFolder: number[]
 ): Promise<void> {
   const running = new Set<Promise<void>>()
   let failure: { error: unknown } | undefined
-  for (const folder of folders) {
+  for (const [index, folder] of folders.entries()) {
+    filesPerFolder[index] = 0
     for await (const file of source.list(folder, signal)) {
+      filesPerFolder[index] += 1
       while (running.size >= source.concurrency && failure === undefined)
         await Promise.race(running)
       if (failure !== undefined) break
