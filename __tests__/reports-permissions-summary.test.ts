@@ -3,7 +3,7 @@ import type { AggregateRow } from '../src/engine/aggregate.js'
 import { parsePolicyDocument } from '../src/inputs/policy-document.js'
 import { buildReports, type ReportOptions, type Reports } from '../src/reports/index.js'
 import { permissionsSection } from '../src/reports/permissions/summary.js'
-import { renderSummary, SUMMARY_LIMIT_BYTES, type RunInfo } from '../src/reports/summary.js'
+import { renderSummary, SUMMARY_LIMIT_BYTES, type RunInfo } from '../src/reports/summary/index.js'
 
 const DEPLOY = 'arn:aws:iam::111122223333:role/ci-deploy'
 const HOSTILE = 'arn:aws:iam::111122223333:user/<img src=x>|`x`'
@@ -118,6 +118,7 @@ describe('the permissions section of the summary', () => {
       accounts: ['111122223333'],
       regions: ['us-east-1'],
       engine: 'local',
+      dedupe: true,
       top: 10,
       artifact: {
         name: 'cloudtrail-report',

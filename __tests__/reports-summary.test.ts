@@ -6,7 +6,7 @@ import type { Evidence } from '../src/engine/aggregate.js'
 import { resolveFailOn } from '../src/reports/fail-on.js'
 import { escapeText } from '../src/reports/markdown.js'
 import { buildReports, type Reports } from '../src/reports/index.js'
-import { renderSummary, SUMMARY_LIMIT_BYTES, type RunInfo } from '../src/reports/summary.js'
+import { renderSummary, SUMMARY_LIMIT_BYTES, type RunInfo } from '../src/reports/summary/index.js'
 
 const RUN: RunInfo = {
   window: { start: '2026-11-22', end: '2026-11-23' },

@@ -9,7 +9,7 @@ import type { Sleep } from './run/retry.js'
 import { COMMENT_LIMIT_BYTES, upsertComment, type PullRequestTarget } from './outputs/pr-comment.js'
 import { makeReport, type Report } from './pipeline.js'
 import { notAllowedMessage } from './reports/permissions/report.js'
-import { renderSummary, SUMMARY_LIMIT_BYTES, type ArtifactStatus } from './reports/summary.js'
+import { renderSummary, SUMMARY_LIMIT_BYTES, type ArtifactStatus } from './reports/summary/index.js'
 
 /** The pull request of a `pull_request` event; the token is an input, the key is made here. */
 export interface PullRequestEvent extends Omit<PullRequestTarget, 'token' | 'key'> {

@@ -13,7 +13,7 @@ import { loadRunRules } from './plan/rules.js'
 import { buildReports, reportFiles, type Reports } from './reports/index.js'
 import type { Scan } from './engine/scan.js'
 import { resolveFailOn } from './reports/fail-on.js'
-import { renderSummary, SUMMARY_LIMIT_BYTES, type RunInfo } from './reports/summary.js'
+import { renderSummary, SUMMARY_LIMIT_BYTES, type RunInfo } from './reports/summary/index.js'
 
 export interface ReportContext {
   readonly log: Log
@@ -79,7 +79,8 @@ export async function makeReport(inputs: Inputs, context: ReportContext): Promis
     evidenceLimit: inputs.evidenceLimit,
     failOn,
     permissions:
-      inputs.permissions === undefined ? undefined : { selection: inputs.permissions, allowList }
+      inputs.permissions === undefined ? undefined : { selection: inputs.permissions, allowList },
+    gaps: { window: plan.window, accounts: plan.accounts }
   })
 
   const run: RunInfo = {
@@ -88,16 +89,19 @@ export async function makeReport(inputs: Inputs, context: ReportContext): Promis
     accounts: plan.accounts,
     regions: plan.regions,
     engine: plan.engine,
+    dedupe: plan.dedupe,
     top: inputs.top,
     queryExecutionId: scan.queryExecutionId,
     dataScannedBytes: scan.dataScannedBytes,
     athenaRegion: scan.athenaRegion,
     filesRead: scan.filesRead,
     skippedFiles: scan.skippedFiles,
+    emptyFolders: scan.emptyFolders,
     archived: scan.archived,
     resultReused: scan.resultReused,
     failOn: reports.failOn,
     evidenceLimit: inputs.evidenceLimit,
+    rulesRun: { all: rules.length, builtin: rules.filter((rule) => rule.builtin).length },
     rulesNotRun: notRun
   }
   const markdown = renderSummary(run, reports, SUMMARY_LIMIT_BYTES)

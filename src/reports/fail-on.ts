@@ -2,7 +2,7 @@ import type { AggregateRow } from '../engine/aggregate.js'
 import { Input } from '../inputs/definitions.js'
 import { InputError, isEventItem } from '../inputs/validation.js'
 import { LEVELS, type Level, type Rule } from '../rules/rule.js'
-import { atLeast, type FindingsCollector } from './findings.js'
+import { atLeast, type FindingsCollector, type RuleResult } from './findings.js'
 
 /** A `fail-on` item, resolved against the loaded rules. */
 export type FailOnItem =
@@ -17,15 +17,17 @@ export type FailOnItem =
       readonly eventname: string
     }
 
-/** How many events one `fail-on` item matched. */
+/** How many events (or logging gaps) one `fail-on` item matched. */
 export interface FailOnMatch {
   readonly item: string
   readonly events: number
 }
 
 export interface FailOnResult {
-  /** Events matched by any item, each counted once. */
+  /** Events and logging gaps matched by any item, each counted once. */
   readonly flagged: number
+  /** Of `flagged`, the logging gaps (days without events), which are no events. */
+  readonly gaps: number
   /** The items that matched, with their counts, in the order given. */
   readonly matches: readonly FailOnMatch[]
 }
@@ -61,13 +63,17 @@ export function resolveFailOn(items: readonly string[], rules: readonly Rule[]):
   })
 }
 
+/** Whether a level or rule item names a rule. */
+function ruleMatches(item: FailOnItem & { kind: 'level' | 'rules' }, rule: Rule): boolean {
+  return item.kind === 'level' ? atLeast(rule.level, item.level) : item.rules.includes(rule)
+}
+
 /** Whether an item matches a row's events, `rules` the row's rules that found something. */
 function itemMatches(item: FailOnItem, row: AggregateRow, rules: readonly Rule[]): boolean {
   switch (item.kind) {
     case 'level':
-      return rules.some((rule) => atLeast(rule.level, item.level))
     case 'rules':
-      return rules.some((rule) => item.rules.includes(rule))
+      return rules.some((rule) => ruleMatches(item, rule))
     case 'event':
       return (
         item.eventname === row.eventname &&
@@ -100,15 +106,29 @@ export class FailOnTally {
     else this.count(row, rules)
   }
 
-  /** Once the findings' `results()` have run. */
-  result(): FailOnResult {
+  /**
+   * Once the findings' `results()` have run. `gaps` are the logging gaps' results: each gap is one
+   * match, as an event is.
+   */
+  result(gaps: readonly RuleResult[] = []): FailOnResult {
     for (const row of this.held) {
       const rules = this.findings.rulesOf(row).filter((rule) => this.findings.reached(rule, row))
       this.count(row, rules)
     }
     this.held = []
+    let gapMatches = 0
+    for (const { rule, findings } of gaps) {
+      let matched = false
+      this.items.forEach((item, index) => {
+        if (item.kind === 'event' || !ruleMatches(item, rule)) return
+        this.counts[index] = (this.counts[index] as number) + findings
+        matched = true
+      })
+      if (matched) gapMatches += findings
+    }
     return {
-      flagged: this.flagged,
+      flagged: this.flagged + gapMatches,
+      gaps: gapMatches,
       matches: this.items
         .map((item, index) => ({ item: item.item, events: this.counts[index] as number }))
         .filter((match) => match.events > 0)
@@ -129,5 +149,10 @@ export class FailOnTally {
 /** The step's failure message: what matched and how often. */
 export function failOnMessage(result: FailOnResult): string {
   const parts = result.matches.map(({ item, events }) => `${item} (${events})`)
-  return `fail-on matched ${result.flagged} event${result.flagged === 1 ? '' : 's'}: ${parts.join(', ')}`
+  const events = result.flagged - result.gaps
+  const counts = [
+    events > 0 || result.gaps === 0 ? `${events} event${events === 1 ? '' : 's'}` : '',
+    result.gaps > 0 ? `${result.gaps} logging gap${result.gaps === 1 ? '' : 's'}` : ''
+  ].filter((count) => count !== '')
+  return `fail-on matched ${counts.join(' and ')}: ${parts.join(', ')}`
 }

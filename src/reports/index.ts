@@ -3,13 +3,16 @@ import { DEFAULTS, Input } from '../inputs/definitions.js'
 import type { Rule } from '../rules/rule.js'
 import { csvDocument } from './csv.js'
 import { FailOnTally, type FailOnItem, type FailOnResult } from './fail-on.js'
-import { findingsCsv, findingsJson, rulesCsv } from './findings-files.js'
-import { FindingsCollector, type RuleResult } from './findings.js'
+import { findingsCsv, findingsJson, rulesCsv, suppressedCsv } from './findings-files.js'
+import { compareRules, FindingsCollector, type RuleResult } from './findings.js'
 import type { PrincipalSelection } from '../inputs/inputs.js'
 import type { AllowList } from './permissions/allow-list.js'
 import { permissionsFiles } from './permissions/files.js'
 import { PermissionsTally, type PermissionsReport } from './permissions/report.js'
 import { Tally, type Counted } from './tally.js'
+import { GapTally, gapResults } from './gaps.js'
+import type { Window } from '../inputs/window.js'
+import type { SuppressionEntry } from '../rules/suppressions.js'
 
 /** The recipe's columns, as Athena names them in its result. */
 export const EVENTS_HEADER = [
@@ -23,15 +26,20 @@ export const ERRORS_HEADER = ['eventsource', 'eventname', 'errorcode', 'count'] 
 export const PRINCIPALS_HEADER = [
   'identitytype',
   'principal',
+  'actor',
   'events',
   'errors',
   'eventnames'
 ] as const
 
-/** Who acted, with how many of their calls failed and how many different calls they made. */
+/**
+ * Who acted (the principal, and the person or session behind it), with how many of their calls
+ * failed and how many different calls they made.
+ */
 export interface PrincipalActivity {
   readonly identitytype: string
   readonly principal: string
+  readonly actor: string
   readonly events: number
   readonly errors: number
   /** Distinct `eventsource:eventname` pairs. */
@@ -46,7 +54,10 @@ export interface Reports {
   /** Per event source, event name and error code, for calls that failed. */
   readonly errors: readonly Counted[]
   readonly principals: readonly PrincipalActivity[]
-  /** Every rule that found something, most severe first: exact counts and the listed findings. */
+  /**
+   * Every rule that found something to act on, logging gaps included, most severe first: exact
+   * counts and the listed findings.
+   */
   readonly findings: readonly RuleResult[]
   /** Given when `fail-on` is set. */
   readonly failOn?: FailOnResult
@@ -58,6 +69,14 @@ export interface Reports {
   readonly days: readonly Counted[]
   /** With `permissions`: the IAM actions each selected principal used. */
   readonly permissions?: PermissionsReport
+  /** Rules with findings the suppressions file expects, most severe first. */
+  readonly suppressed: readonly RuleResult[]
+  /** Findings suppressed by each entry of the suppressions file, by its index. */
+  readonly suppressedByEntry: ReadonlyMap<number, number>
+  /** Records delivered, every copy counted, beside `totalEvents`; `undefined` when not known. */
+  readonly records?: number
+  /** The suppressions file, as `suppressed.csv` names its entries. */
+  readonly suppressionsFile?: string
 }
 
 /** What the reports need beyond the aggregate. */
@@ -70,6 +89,13 @@ export interface ReportOptions {
   readonly failOn?: readonly FailOnItem[]
   /** `permissions` and `fail-on-permissions`: whose actions to report, and the allow-list. */
   readonly permissions?: { readonly selection: PrincipalSelection; readonly allowList?: AllowList }
+  /**
+   * Logging gaps: the window and the accounts whose days (and regions' days) without events are
+   * findings. Listed up to `evidenceLimit` per level.
+   */
+  readonly gaps?: { readonly window: Window; readonly accounts: readonly string[] }
+  /** The suppressions file's entries that apply (not expired), which `key~N` tokens name. */
+  readonly suppressions?: { readonly file: string; readonly entries: readonly SuppressionEntry[] }
 }
 
 /**
@@ -82,9 +108,11 @@ export async function buildReports(
 ): Promise<Reports> {
   const events = new Tally()
   const errors = new Tally()
+  const evidenceLimit = options.evidenceLimit ?? Number(DEFAULTS[Input.EvidenceLimit])
   const findings = new FindingsCollector(
     options.rules ?? [],
-    options.evidenceLimit ?? Number(DEFAULTS[Input.EvidenceLimit])
+    evidenceLimit,
+    options.suppressions?.entries
   )
   const failOn =
     options.failOn === undefined ? undefined : new FailOnTally(options.failOn, findings)
@@ -92,6 +120,7 @@ export async function buildReports(
   const services = new Tally()
   const days = new Tally()
   const principals = new Map<string, { events: number; errors: number; calls: Set<string> }>()
+  const gaps = options.gaps === undefined ? undefined : new GapTally()
   const permissions =
     options.permissions === undefined
       ? undefined
@@ -99,6 +128,7 @@ export async function buildReports(
   let totalEvents = 0
   for await (const row of aggregate) {
     permissions?.add(row)
+    gaps?.add(row)
     totalEvents += row.events
     events.add([row.region, row.eventsource, row.eventname, row.eventdate], row.events)
     if (row.errorcode !== '')
@@ -109,24 +139,32 @@ export async function buildReports(
     services.add([row.eventsource], row.events)
     days.add([row.eventdate], row.events)
 
-    const id = JSON.stringify([row.identitytype, row.principal])
+    const id = JSON.stringify([row.identitytype, row.principal, row.actor])
     const activity = principals.get(id) ?? { events: 0, errors: 0, calls: new Set<string>() }
     activity.events += row.events
     if (row.errorcode !== '') activity.errors += row.events
     activity.calls.add(`${row.eventsource}:${row.eventname}`)
     principals.set(id, activity)
   }
-  const results = findings.results()
+  const gapFindings =
+    gaps === undefined || options.gaps === undefined
+      ? []
+      : gapResults(gaps.gaps(options.gaps.window, options.gaps.accounts), evidenceLimit)
+  // The findings' results first: fail-on's threshold rules wait for their groups.
+  const results = [...findings.results(), ...gapFindings].sort((a, b) =>
+    compareRules(a.rule, b.rule)
+  )
   return {
     totalEvents,
     events: events.sorted(),
     errors: errors.sorted(),
     principals: [...principals]
       .map(([id, activity]) => {
-        const [identitytype = '', principal = ''] = JSON.parse(id) as string[]
+        const [identitytype = '', principal = '', actor = ''] = JSON.parse(id) as string[]
         return {
           identitytype,
           principal,
+          actor,
           events: activity.events,
           errors: activity.errors,
           eventnames: activity.calls.size
@@ -134,11 +172,14 @@ export async function buildReports(
       })
       .sort(byEventsThenName),
     findings: results,
-    failOn: failOn?.result(),
+    failOn: failOn?.result(gapFindings),
     regions: regions.sorted(),
     services: services.sorted(),
     days: days.sorted().sort((a, b) => ((a.key[0] ?? '') < (b.key[0] ?? '') ? -1 : 1)),
-    permissions: permissions?.finish()
+    permissions: permissions?.finish(),
+    suppressed: findings.suppressedResults(),
+    suppressedByEntry: findings.suppressedByEntry(),
+    suppressionsFile: options.suppressions?.file
   }
 }
 
@@ -146,6 +187,7 @@ function byEventsThenName(a: PrincipalActivity, b: PrincipalActivity): number {
   if (a.events !== b.events) return b.events - a.events
   if (a.identitytype !== b.identitytype) return a.identitytype < b.identitytype ? -1 : 1
   if (a.principal !== b.principal) return a.principal < b.principal ? -1 : 1
+  if (a.actor !== b.actor) return a.actor < b.actor ? -1 : 1
   return 0
 }
 
@@ -158,11 +200,19 @@ export function reportFiles(reports: Reports): Record<string, string> {
     'errors.csv': csvDocument(ERRORS_HEADER, reports.errors.map(counted)),
     'principals.csv': csvDocument(
       PRINCIPALS_HEADER,
-      reports.principals.map((p) => [p.identitytype, p.principal, p.events, p.errors, p.eventnames])
+      reports.principals.map((p) => [
+        p.identitytype,
+        p.principal,
+        p.actor,
+        p.events,
+        p.errors,
+        p.eventnames
+      ])
     ),
     'findings.csv': findingsCsv(reports.findings),
     'findings.json': findingsJson(reports.findings),
     'rules.csv': rulesCsv(reports.findings),
+    'suppressed.csv': suppressedCsv(reports.suppressed, reports.suppressionsFile ?? ''),
     ...(reports.permissions === undefined ? {} : permissionsFiles(reports.permissions))
   }
 }

@@ -1,0 +1,185 @@
+/**
+ * Findings first: the rules that matched, most severe first, one row each, and under the table a
+ * collapsible block per rule with its first findings. Logging gaps are findings too, listed by
+ * day, account and region.
+ */
+import { formatCount } from '../../format.js'
+import type { Level } from '../../rules/rule.js'
+import type { Finding, RuleResult } from '../findings.js'
+import type { DayFolder } from '../../engine/scan.js'
+import { LOGGING_GAP } from '../gaps.js'
+import { escapeText, table } from '../markdown.js'
+import { cell, counted, listed, serviceName, shortened, timeOf, timeSpan } from './text.js'
+
+/** A mark per level, so the eye finds the severe rows before reading them. */
+export const LEVEL_MARKS: Readonly<Record<Level, string>> = {
+  critical: '🟥',
+  high: '🟧',
+  medium: '🟨',
+  low: '🟦',
+  informational: '⬜'
+}
+
+export interface FindingsContext {
+  readonly oneDay: boolean
+  /** More than one account in the run: each finding says its account. */
+  readonly accounts: number
+  /** Rows per table, and findings shown per rule. */
+  readonly top: number
+  /** The run's regions, whose folders an account's day has. */
+  readonly regions: number
+  /** Day folders of the window without a log file (the local engine lists them; Athena cannot). */
+  readonly emptyFolders?: readonly DayFolder[]
+}
+
+function outcomes(result: RuleResult): string {
+  if (result.rule.key === LOGGING_GAP) return counted(result.findings, 'day')
+  const parts = [
+    result.success > 0 ? `${formatCount(result.success)} succeeded` : '',
+    result.denied > 0 ? `${formatCount(result.denied)} denied` : '',
+    result.error > 0 ? `${formatCount(result.error)} failed` : ''
+  ].filter((part) => part !== '')
+  return `**${formatCount(result.findings)}**<br>${parts.join(', ')}`
+}
+
+function who(result: RuleResult): string {
+  if (result.rule.key === LOGGING_GAP) {
+    return listed([...new Set(result.listed.map((gap) => escapeText(gap.account)))], 2)
+  }
+  const principals = listed(
+    result.principals.map((principal) => shortened(principal, 36)),
+    1
+  )
+  const actors = listed(
+    result.actors.filter((actor) => actor !== '').map((actor) => shortened(actor, 24)),
+    2
+  )
+  return actors === '' ? principals : `${principals}<br>${actors}`
+}
+
+/** When a rule's findings happened: the days of gaps, the minutes of events. */
+function when(result: RuleResult, oneDay: boolean): string {
+  if (result.rule.key !== LOGGING_GAP) return timeSpan(result.first, result.last, oneDay)
+  if (oneDay) return 'all day'
+  const first = result.first.slice(5)
+  const last = result.last.slice(5)
+  return escapeText(first === last ? first : `${first} – ${last}`)
+}
+
+function ruleRow(result: RuleResult, oneDay: boolean): string[] {
+  const { rule } = result
+  return [
+    // A no-break space keeps the mark with its level.
+    `${LEVEL_MARKS[rule.level]}&nbsp;${rule.level}`,
+    `${cell(rule.title, 80)}<br><sub>${cell(rule.key, 60)}</sub>`,
+    outcomes(result),
+    who(result),
+    when(result, oneDay)
+  ]
+}
+
+/** The ARNs the call named (the first, and how many more), else its request parameters. */
+function target(finding: Finding): string {
+  if (finding.resources !== '') {
+    const arns = finding.resources.split(' ')
+    return listed(
+      arns.map((arn) => shortened(arn, TARGET_LIMIT)),
+      1
+    )
+  }
+  return finding.requestparameters === '' ? '' : shortened(finding.requestparameters, TARGET_LIMIT)
+}
+
+const TARGET_LIMIT = 32
+const ACTOR_LIMIT = 24
+
+/** A refusal or a failure stands out; a failure says its error code. */
+function outcome(finding: Finding): string {
+  if (finding.outcome === 'denied') return '**denied**'
+  if (finding.outcome === 'error') return `**failed** (${shortened(finding.errorcode, 32)})`
+  return 'success'
+}
+
+function findingRow(finding: Finding, context: FindingsContext): string[] {
+  const actor = finding.actor === '' ? finding.principal : finding.actor
+  const where = [serviceName(finding.eventsource), finding.region]
+  if (context.accounts > 1) where.push(finding.account)
+  return [
+    timeOf(finding.eventtime, context.oneDay),
+    `${shortened(actor, ACTOR_LIMIT)}<br>${shortened(finding.sourceipaddress, 32)}`,
+    `${cell(finding.eventname, 60)}<br>${outcome(finding)}<br>${escapeText(where.join(' · '))}`,
+    target(finding)
+  ]
+}
+
+/** Whether the gap's day folders had log files at all: none for a trail that stopped delivering. */
+function delivered(gap: Finding, context: FindingsContext): string {
+  const folders = context.emptyFolders ?? []
+  const empty = folders.filter(
+    (folder) =>
+      folder.account === gap.account &&
+      folder.day === gap.eventtime &&
+      (gap.region === '' || folder.region === gap.region)
+  ).length
+  return empty >= (gap.region === '' ? context.regions : 1)
+    ? 'none delivered'
+    : 'delivered, no events'
+}
+
+function gapRow(gap: Finding, context: FindingsContext): string[] {
+  const row = [
+    escapeText(gap.eventtime),
+    escapeText(gap.account),
+    gap.region === '' ? 'every region' : escapeText(gap.region)
+  ]
+  return context.emptyFolders === undefined ? row : [...row, delivered(gap, context)]
+}
+
+/** What is left after the first `shown`: in findings.csv, or counted and not listed. */
+function rest(result: RuleResult, shown: number): string {
+  const more = result.findings - shown
+  if (more <= 0) return ''
+  const inCsv = result.listed.length - shown
+  const unlisted = result.findings - result.listed.length
+  if (unlisted === 0) return `\n${formatCount(more)} more in findings.csv.\n`
+  if (inCsv === 0) return `\n${formatCount(more)} more, counted and not listed (evidence-limit).\n`
+  return `\n${formatCount(more)} more: ${formatCount(inCsv)} in findings.csv, ${formatCount(unlisted)} counted and not listed (evidence-limit).\n`
+}
+
+function details(result: RuleResult, context: FindingsContext): string {
+  const shown = result.listed.slice(0, context.top)
+  const gaps = result.rule.key === LOGGING_GAP
+  const noun = gaps ? 'days' : 'findings'
+  const heading =
+    shown.length === result.findings
+      ? `${formatCount(result.findings)} ${result.findings === 1 ? noun.slice(0, -1) : noun}`
+      : `first ${formatCount(shown.length)} of ${formatCount(result.findings)} ${noun}`
+  const summary = `${LEVEL_MARKS[result.rule.level]} ${cell(result.rule.title, 80)}: ${heading}`
+  if (shown.length === 0) {
+    return `<details><summary>${summary}</summary>\n\n${rest(result, 0).trimStart()}\n</details>\n`
+  }
+  const body = gaps
+    ? table(
+        ['Day', 'Account', 'Region', ...(context.emptyFolders === undefined ? [] : ['Log files'])],
+        shown.map((gap) => gapRow(gap, context))
+      )
+    : table(
+        ['Time (UTC)', 'Actor, source IP', 'Event, outcome', 'Target'],
+        shown.map((finding) => findingRow(finding, context))
+      )
+  return `<details><summary>${summary}</summary>\n\n${body}${rest(result, shown.length)}\n</details>\n`
+}
+
+/** The findings table and each rule's block; `''` when nothing matched. */
+export function findingsSection(results: readonly RuleResult[], context: FindingsContext): string {
+  if (results.length === 0) return ''
+  const rows = results.slice(0, context.top)
+  const left = results.length - rows.length
+  const header = table(
+    ['Level', 'Rule', 'Findings', 'Who', context.oneDay ? 'When (UTC)' : 'First – last (UTC)'],
+    rows.map((result) => ruleRow(result, context.oneDay))
+  )
+  const more = left === 0 ? '' : `\n${counted(left, 'more rule')} in rules.csv.\n`
+  const blocks = rows.map((result) => details(result, context)).join('\n')
+  return `### Findings\n\n${header}${more}\n${blocks}`
+}
