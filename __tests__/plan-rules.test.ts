@@ -132,4 +132,16 @@ describe('the rules of a run', () => {
       )
     )
   })
+
+  it('refuse a rule called logging-gap, the name of the logging gaps', async () => {
+    await write('mine.yml', RULE.replace('name: trail-stopped', 'name: logging-gap'))
+    await expect(
+      loadRunRules({ rules: 'mine.yml', builtinRules: false }, workspace, recordingLog())
+    ).rejects.toThrow(
+      new InputError(
+        'rules',
+        "has a rule called logging-gap (mine.yml), the name of the logging gaps' findings: rename it"
+      )
+    )
+  })
 })

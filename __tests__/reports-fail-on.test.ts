@@ -4,6 +4,8 @@ import type { AggregateRow } from '../src/engine/aggregate.js'
 import { InputError } from '../src/inputs/validation.js'
 import { failOnMessage, resolveFailOn, type FailOnResult } from '../src/reports/fail-on.js'
 import { buildReports } from '../src/reports/index.js'
+import { GAP_RULES } from '../src/rules/gaps.js'
+import { parseSuppressions } from '../src/rules/suppressions.js'
 
 const id = (n: number): string => `5f1e0c3a-0000-4000-8000-00000000000${n}`
 const TRAIL = testRule('cloudtrail-changes', { id: id(1), level: 'high' })
@@ -119,6 +121,7 @@ describe('fail-on', () => {
   it('passes when nothing listed occurred', async () => {
     expect(await failOn(['DeleteTrail', 'vpc-changes'])).toEqual({
       flagged: 0,
+      gaps: 0,
       matches: []
     })
   })
@@ -131,6 +134,7 @@ describe('fail-on', () => {
     ])) as FailOnResult
     expect(result).toEqual({
       flagged: 6,
+      gaps: 0,
       matches: [
         { item: 'root-activity', events: 1 },
         { item: 'StopLogging', events: 3 },
@@ -145,6 +149,7 @@ describe('fail-on', () => {
   it('matches every finding of a rule, also of events another rule matched', async () => {
     expect(await failOn(['cloudtrail-changes'])).toEqual({
       flagged: 3,
+      gaps: 0,
       matches: [{ item: 'cloudtrail-changes', events: 3 }]
     })
   })
@@ -152,26 +157,38 @@ describe('fail-on', () => {
   it('matches a rule by its id', async () => {
     expect(await failOn([ROOT.id])).toEqual({
       flagged: 1,
+      gaps: 0,
       matches: [{ item: ROOT.id, events: 1 }]
     })
   })
 
   it('reads high as high or critical, and counts an event of two such rules once', async () => {
-    expect(await failOn(['high'])).toEqual({ flagged: 3, matches: [{ item: 'high', events: 3 }] })
+    expect(await failOn(['high'])).toEqual({
+      flagged: 3,
+      gaps: 0,
+      matches: [{ item: 'high', events: 3 }]
+    })
     expect(await failOn(['critical'])).toEqual({
       flagged: 1,
+      gaps: 0,
       matches: [{ item: 'critical', events: 1 }]
     })
-    expect(await failOn(['low'])).toEqual({ flagged: 10, matches: [{ item: 'low', events: 10 }] })
+    expect(await failOn(['low'])).toEqual({
+      flagged: 10,
+      gaps: 0,
+      matches: [{ item: 'low', events: 10 }]
+    })
   })
 
   it('counts a threshold rule only in the groups that reach its count', async () => {
     expect(await failOn(['secrets-burst'])).toEqual({
       flagged: 3,
+      gaps: 0,
       matches: [{ item: 'secrets-burst', events: 3 }]
     })
     expect(await failOn(['medium', 'GetSecretValue'])).toEqual({
       flagged: 8,
+      gaps: 0,
       matches: [
         { item: 'medium', events: 6 },
         { item: 'GetSecretValue', events: 5 }
@@ -187,5 +204,65 @@ describe('fail-on', () => {
     expect(failOnMessage((await failOn(['root-activity'])) as FailOnResult)).toBe(
       'fail-on matched 1 event: root-activity (1)'
     )
+  })
+
+  it('leaves suppressed findings out', async () => {
+    const { entries } = parseSuppressions(
+      'suppressions:\n  root-activity:\n    - account: "*"\n      reason: Drills\n',
+      'expected.yml',
+      RULES
+    )
+    async function* aggregate(): AsyncIterable<AggregateRow> {
+      yield row({
+        eventname: 'StopLogging',
+        rules: 'cloudtrail-changes root-activity~1',
+        events: 1
+      })
+      yield row({ eventname: 'DeleteTrail', rules: 'root-activity~1', events: 2 })
+    }
+    const reports = await buildReports(aggregate(), {
+      rules: RULES,
+      failOn: resolveFailOn(['critical', 'cloudtrail-changes', 'DeleteTrail'], RULES),
+      suppressions: { file: 'expected.yml', entries }
+    })
+    expect(reports.failOn).toEqual({
+      flagged: 3,
+      gaps: 0,
+      matches: [
+        { item: 'cloudtrail-changes', events: 1 },
+        { item: 'DeleteTrail', events: 2 }
+      ]
+    })
+  })
+
+  it('matches logging gaps by their name and by level, each gap once', async () => {
+    async function* aggregate(): AsyncIterable<AggregateRow> {
+      yield row({ eventdate: '2026-11-22', events: 3 })
+      yield row({ eventdate: '2026-11-24', events: 3 })
+      yield row({ eventdate: '2026-11-24', region: 'eu-west-1', events: 1 })
+    }
+    const result = async (items: readonly string[]): Promise<FailOnResult | undefined> =>
+      (
+        await buildReports(aggregate(), {
+          rules: RULES,
+          failOn: resolveFailOn(items, [...RULES, ...GAP_RULES]),
+          gaps: {
+            window: { start: '2026-11-22', end: '2026-11-24' },
+            accounts: ['111122223333', '444455556666']
+          }
+        })
+      ).failOn
+    // 444455556666 is silent on 3 days (high); 111122223333 on 2026-11-23 (high), and
+    // eu-west-1 on 2026-11-22 (low).
+    expect(await result(['logging-gap', 'high'])).toEqual({
+      flagged: 5,
+      gaps: 5,
+      matches: [
+        { item: 'logging-gap', events: 5 },
+        { item: 'high', events: 4 }
+      ]
+    })
+    const high = (await result(['high'])) as FailOnResult
+    expect(failOnMessage(high)).toBe('fail-on matched 4 logging gaps: high (4)')
   })
 })

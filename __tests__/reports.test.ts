@@ -117,7 +117,8 @@ describe('the findings files', () => {
       'findings.csv',
       'findings.json',
       'principals.csv',
-      'rules.csv'
+      'rules.csv',
+      'suppressed.csv'
     ])
     expect(files['findings.csv']).toBe(
       [

@@ -3,6 +3,7 @@ import { InputError } from '../inputs/validation.js'
 import { loadRules, RulesInputError } from '../rules/load.js'
 import type { Rule } from '../rules/rule.js'
 import { RuleFileError } from '../rules/sigma.js'
+import { LOGGING_GAP } from '../rules/gaps.js'
 import type { Log } from '../run/log.js'
 
 /** A rule of the rule files that is not run, and why. */
@@ -53,6 +54,13 @@ export async function loadRunRules(
   ]
   for (const rule of notRun) {
     log.warning(`Rule ${rule.id || '(no id)'} in ${rule.file} is not run: ${rule.reason}`)
+  }
+  const reserved = loaded.rules.find((rule) => rule.key === LOGGING_GAP || rule.id === LOGGING_GAP)
+  if (reserved !== undefined) {
+    throw new InputError(
+      Input.Rules,
+      `has a rule called ${LOGGING_GAP} (${reserved.file}), the name of the logging gaps' findings: rename it`
+    )
   }
   return { rules: loaded.rules, notRun }
 }

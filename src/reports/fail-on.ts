@@ -149,10 +149,15 @@ export class FailOnTally {
 /** The step's failure message: what matched and how often. */
 export function failOnMessage(result: FailOnResult): string {
   const parts = result.matches.map(({ item, events }) => `${item} (${events})`)
+  return `fail-on matched ${matchedCount(result)}: ${parts.join(', ')}`
+}
+
+/** `3 events`, `1 logging gap`, `2 events and 1 logging gap`. */
+export function matchedCount(result: FailOnResult): string {
   const events = result.flagged - result.gaps
   const counts = [
     events > 0 || result.gaps === 0 ? `${events} event${events === 1 ? '' : 's'}` : '',
     result.gaps > 0 ? `${result.gaps} logging gap${result.gaps === 1 ? '' : 's'}` : ''
   ].filter((count) => count !== '')
-  return `fail-on matched ${counts.join(' and ')}: ${parts.join(', ')}`
+  return counts.join(' and ')
 }
