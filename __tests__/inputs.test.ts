@@ -61,7 +61,8 @@ describe('parseInputs', () => {
       rules: '',
       builtinRules: true,
       evidenceLimit: 100,
-      suppressions: { path: '.github/cloudtrail-report.yml', explicit: false }
+      suppressions: { path: '.github/cloudtrail-report.yml', explicit: false },
+      today: '2026-11-23'
     })
   })
 

@@ -13,7 +13,7 @@ import {
   ssoUser,
   through,
   type JsonObject
-} from '../__fixtures__/cloudtrail-record.js'
+} from '../scripts/generator/records.js'
 import { testRule } from '../__fixtures__/rule.js'
 import { createRuleCompiler } from '../src/engine/local/predicates.js'
 import { jsonRecordValues } from '../src/engine/local/record-values.js'

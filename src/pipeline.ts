@@ -10,8 +10,11 @@ import type { Log } from './run/log.js'
 import { makePlan, type Plan } from './plan/plan.js'
 import { resolveRegions } from './plan/regions.js'
 import { loadRunRules } from './plan/rules.js'
+import { loadRunSuppressions } from './plan/suppressions.js'
+import { GAP_RULES } from './rules/gaps.js'
 import { buildReports, reportFiles, type Reports } from './reports/index.js'
 import type { Scan } from './engine/scan.js'
+import { windowLabel } from './inputs/window.js'
 import { resolveFailOn } from './reports/fail-on.js'
 import { renderSummary, SUMMARY_LIMIT_BYTES, type RunInfo } from './reports/summary/index.js'
 
@@ -48,7 +51,9 @@ export async function makeReport(inputs: Inputs, context: ReportContext): Promis
   // Before any AWS call: a rule file that cannot be read, or a fail-on rule that is not loaded,
   // fails the run before it costs anything.
   const { rules, notRun } = await loadRunRules(inputs, context.workspace, context.log)
-  const failOn = inputs.failOn.length > 0 ? resolveFailOn(inputs.failOn, rules) : undefined
+  const suppressions = await loadRunSuppressions(inputs, context.workspace, rules, context.log)
+  const failOn =
+    inputs.failOn.length > 0 ? resolveFailOn(inputs.failOn, [...rules, ...GAP_RULES]) : undefined
   context.log.info(
     `Running ${rules.length} rule(s)${notRun.length > 0 ? `; ${notRun.length} not run (see the warnings)` : ''}`
   )
@@ -80,8 +85,18 @@ export async function makeReport(inputs: Inputs, context: ReportContext): Promis
     failOn,
     permissions:
       inputs.permissions === undefined ? undefined : { selection: inputs.permissions, allowList },
-    gaps: { window: plan.window, accounts: plan.accounts }
+    gaps: { window: plan.window, accounts: plan.accounts },
+    suppressions:
+      suppressions === undefined
+        ? undefined
+        : { file: suppressions.file, entries: suppressions.active }
   })
+  for (const entry of suppressions?.active ?? []) {
+    if ((reports.suppressedByEntry.get(entry.index) ?? 0) > 0) continue
+    context.log.warning(
+      `${suppressions?.file ?? ''}:${entry.line}: the suppression of ${entry.rule} matched nothing in ${windowLabel(plan.window)}; remove it if it is no longer needed`
+    )
+  }
 
   const run: RunInfo = {
     window: plan.window,
@@ -102,7 +117,11 @@ export async function makeReport(inputs: Inputs, context: ReportContext): Promis
     failOn: reports.failOn,
     evidenceLimit: inputs.evidenceLimit,
     rulesRun: { all: rules.length, builtin: rules.filter((rule) => rule.builtin).length },
-    rulesNotRun: notRun
+    rulesNotRun: notRun,
+    suppressions:
+      suppressions === undefined
+        ? undefined
+        : { file: suppressions.file, entries: suppressions.entries, expired: suppressions.expired }
   }
   const markdown = renderSummary(run, reports, SUMMARY_LIMIT_BYTES)
   await mkdir(context.reportDir, { recursive: true })

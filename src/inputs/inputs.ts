@@ -89,6 +89,8 @@ export interface Inputs {
    * default one, read when it exists.
    */
   readonly suppressions: { readonly path: string; readonly explicit: boolean }
+  /** The run's UTC date, `YYYY-MM-DD`: a suppression past its `expires` day no longer holds. */
+  readonly today: string
 }
 
 /** Windows that began this many days ago or more have their storage classes checked (Athena). */
@@ -188,7 +190,8 @@ export function parseInputs(read: (input: Input) => string, now: Date): Inputs {
     suppressions:
       suppressionsFile === ''
         ? { path: DEFAULT_SUPPRESSIONS_FILE, explicit: false }
-        : { path: suppressionsFile, explicit: true }
+        : { path: suppressionsFile, explicit: true },
+    today: now.toISOString().slice(0, 10)
   }
 }
 
