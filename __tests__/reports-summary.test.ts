@@ -1,199 +1,692 @@
 import { describe, expect, it } from 'vitest'
-import type { AggregateRow } from '../src/engine/aggregate.js'
-import { queryCostUsd } from '../src/reports/cost.js'
 import { testRule } from '../__fixtures__/rule.js'
-import type { Evidence } from '../src/engine/aggregate.js'
+import { leastWidth, tables } from '../__fixtures__/summary-layout.js'
+import type { AggregateRow, Evidence } from '../src/engine/aggregate.js'
+import { queryCostUsd } from '../src/reports/cost.js'
 import { resolveFailOn } from '../src/reports/fail-on.js'
-import { escapeText } from '../src/reports/markdown.js'
 import { buildReports, type Reports } from '../src/reports/index.js'
 import { renderSummary, SUMMARY_LIMIT_BYTES, type RunInfo } from '../src/reports/summary/index.js'
+import { MAX_COLUMNS, shortened } from '../src/reports/summary/text.js'
+import { GAP_RULES } from '../src/rules/gaps.js'
+import { parseSuppressions, type SuppressionEntry } from '../src/rules/suppressions.js'
+
+const ACCOUNT = '111122223333'
+const OTHER = '444455556666'
+const DAY = '2026-11-29'
+const HOSTILE = '<img src=x onerror=alert(1)>|x'
+const SSO_ROLE = `arn:aws:iam::${ACCOUNT}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_AdministratorAccess_5a1b2c3d4e5f6a7b`
+const DEPLOY_ROLE = `arn:aws:iam::${ACCOUNT}:role/ci-deploy`
+/** The widest a table's row may need to be, in characters: what fits a 720-pixel comment. */
+const TABLE_WIDTH = 80
+
+const ROOT = testRule('root-activity', { level: 'critical', title: 'Root user activity' })
+const TRAIL = testRule('cloudtrail-changes', {
+  level: 'high',
+  title: 'CloudTrail trail changed or stopped'
+})
+const DENIED = testRule('unauthorized-calls', { level: 'low', title: 'API call denied' })
+const RULES = [TRAIL, ROOT, DENIED]
 
 const RUN: RunInfo = {
-  window: { start: '2026-11-22', end: '2026-11-23' },
+  window: { start: DAY, end: DAY },
   dayBoundary: 'event-time',
-  accounts: ['111122223333'],
+  accounts: [ACCOUNT],
   regions: ['eu-west-1', 'us-east-1'],
   engine: 'athena',
-  top: 2,
+  dedupe: true,
+  top: 3,
   queryExecutionId: 'a1b2c3d4-0000-1111-2222-333344445555',
   dataScannedBytes: 123_456_789,
   athenaRegion: 'us-east-1',
-  evidenceLimit: 2,
+  evidenceLimit: 4,
+  rulesRun: { all: 3, builtin: 3 },
   artifact: {
-    name: 'cloudtrail-report-2026-11-22..2026-11-23-audit',
+    name: `cloudtrail-report-${DAY}-audit`,
     runUrl: 'https://github.com/octo/infra/actions/runs/1',
     upload: { url: 'https://github.com/octo/infra/actions/runs/1/artifacts/9' }
   }
 }
 
-const HOSTILE = '<img src=x onerror=alert(1)>|x'
-
-function row(partial: Partial<AggregateRow> & { events: number }): AggregateRow {
+function row(partial: Partial<AggregateRow> & Pick<AggregateRow, 'events'>): AggregateRow {
+  const evidence = partial.evidence ?? []
   return {
-    account: '111122223333',
+    account: ACCOUNT,
     region: 'us-east-1',
     eventsource: 'iam.amazonaws.com',
     eventname: 'ListUsers',
-    eventdate: '2026-11-22',
+    eventdate: DAY,
     errorcode: '',
-    identitytype: 'IAMUser',
-    principal: 'arn:aws:iam::111122223333:user/ci',
-    actor: '',
+    identitytype: 'AssumedRole',
+    principal: DEPLOY_ROLE,
+    actor: 'gha-1234',
     rules: '',
-    first: '',
-    last: '',
-    evidence: [],
+    first: evidence[0]?.eventtime ?? '',
+    last: evidence.at(-1)?.eventtime ?? '',
+    evidence,
     records: partial.events,
     ...partial
   }
 }
 
-const RULES = [
-  testRule('root-activity', { level: 'critical', title: 'Root activity' }),
-  testRule('unauthorized-calls', { level: 'low', title: 'Unauthorized *calls*' })
-]
-
-function evidence(eventtime: string): Evidence {
+function evidence(time: string, id: string, more: Partial<Evidence> = {}): Evidence {
   return {
-    eventtime,
-    eventid: eventtime,
-    sourceipaddress: '',
-    useragent: '',
+    eventtime: `${DAY}T${time}Z`,
+    eventid: id,
+    sourceipaddress: '203.0.113.7',
+    useragent: 'aws-cli/2.17.12',
     resources: '',
-    requestparameters: ''
+    requestparameters: '',
+    ...more
   }
 }
 
-async function reportsOf(rows: AggregateRow[], failOn?: readonly string[]): Promise<Reports> {
+const TRAIL_ARN = `arn:aws:cloudtrail:us-east-1:${ACCOUNT}:trail/organization-trail`
+
+const SUPPRESSIONS = parseSuppressions(
+  [
+    'suppressions:',
+    '  unauthorized-calls:',
+    '    - principal: "*:role/security-scanner"',
+    '      reason: The scanner probes what it may call',
+    '    - actor: ghost',
+    '      reason: An old test user',
+    ''
+  ].join('\n'),
+  '.github/cloudtrail-report.yml',
+  RULES
+)
+
+/** A day with findings of three rules, one of them suppressed in part. */
+const FINDINGS_DAY: readonly AggregateRow[] = [
+  row({ events: 41_000 }),
+  row({ eventsource: 'sts.amazonaws.com', eventname: 'AssumeRole', events: 200 }),
+  row({
+    eventsource: 'cloudtrail.amazonaws.com',
+    eventname: 'StopLogging',
+    identitytype: 'Root',
+    principal: `arn:aws:iam::${ACCOUNT}:root`,
+    actor: '',
+    rules: 'cloudtrail-changes root-activity',
+    events: 1,
+    evidence: [evidence('03:12:44', 'e1', { resources: TRAIL_ARN, sourceipaddress: HOSTILE })]
+  }),
+  row({
+    eventsource: 'cloudtrail.amazonaws.com',
+    eventname: 'StopLogging',
+    principal: SSO_ROLE,
+    actor: 'alice@example.com',
+    rules: 'cloudtrail-changes',
+    events: 2,
+    evidence: [
+      evidence('10:00:01', 'e2', { resources: TRAIL_ARN }),
+      evidence('10:05:00', 'e3', { resources: TRAIL_ARN })
+    ]
+  }),
+  row({
+    eventsource: 'cloudtrail.amazonaws.com',
+    eventname: 'DeleteTrail',
+    errorcode: 'AccessDenied',
+    principal: `arn:aws:iam::${ACCOUNT}:user/mallory`,
+    identitytype: 'IAMUser',
+    actor: 'mallory',
+    rules: 'cloudtrail-changes',
+    events: 1,
+    evidence: [
+      evidence('11:00:00', 'e4', { resources: TRAIL_ARN, sourceipaddress: '198.51.100.23' })
+    ]
+  }),
+  row({
+    region: 'eu-west-1',
+    eventsource: 's3.amazonaws.com',
+    eventname: 'GetBucketPolicy',
+    errorcode: 'AccessDenied',
+    rules: 'unauthorized-calls',
+    events: 120,
+    evidence: ['08:10:00', '08:14:00', '09:11:00', '09:15:00'].map((time, i) =>
+      evidence(time, `d${i}`, { requestparameters: '{"bucketName":"prod-data-exports"}' })
+    )
+  }),
+  row({
+    eventsource: 'ec2.amazonaws.com',
+    eventname: 'DescribeInstances',
+    errorcode: 'Client.UnauthorizedOperation',
+    principal: `arn:aws:iam::${ACCOUNT}:role/security-scanner`,
+    actor: 'scan',
+    rules: 'unauthorized-calls~1',
+    events: 12,
+    evidence: [evidence('01:00:00', 's1')]
+  })
+]
+
+/** A day with events and no findings, on two accounts and two regions. */
+const QUIET_DAY: readonly AggregateRow[] = [ACCOUNT, OTHER].flatMap((account, a) =>
+  ['eu-west-1', 'us-east-1'].flatMap((region, r) => [
+    row({ account, region, events: 1000 * (a + 1) + 10 * r }),
+    row({
+      account,
+      region,
+      eventsource: 'ec2.amazonaws.com',
+      eventname: 'DescribeInstances',
+      events: 300 + r
+    }),
+    row({
+      account,
+      region,
+      eventsource: 's3.amazonaws.com',
+      eventname: 'GetObject',
+      errorcode: 'NoSuchKey',
+      events: 7
+    })
+  ])
+)
+
+const RANGE = { start: '2026-11-23', end: DAY }
+/** Events on four of the window's seven days. */
+const RANGE_ROWS: readonly AggregateRow[] = ['2026-11-23', '2026-11-24', '2026-11-27', DAY].map(
+  (day, i) => row({ eventdate: day, events: 500 * (i + 1) })
+)
+
+/** The range's silent days: no log file in any folder. */
+const SILENT_FOLDERS = ['2026-11-25', '2026-11-26', '2026-11-28'].flatMap((day) =>
+  ['eu-west-1', 'us-east-1'].map((region) => ({ account: ACCOUNT, region, day }))
+)
+
+const LOCAL_RUN: RunInfo = {
+  window: { start: DAY, end: DAY },
+  dayBoundary: 'event-time',
+  accounts: [ACCOUNT, OTHER],
+  regions: ['eu-west-1', 'us-east-1'],
+  engine: 'local',
+  dedupe: true,
+  top: 3,
+  filesRead: 1_234,
+  emptyFolders: [],
+  evidenceLimit: 100,
+  rulesRun: { all: 93, builtin: 93 }
+}
+
+async function reportsOf(
+  rows: readonly AggregateRow[],
+  options: {
+    failOn?: readonly string[]
+    accounts?: readonly string[]
+    window?: RunInfo['window']
+    suppressions?: readonly SuppressionEntry[]
+  } = {}
+): Promise<Reports> {
   async function* stream(): AsyncIterable<AggregateRow> {
     yield* rows
   }
   return buildReports(stream(), {
     rules: RULES,
-    evidenceLimit: 2,
-    failOn: failOn === undefined ? undefined : resolveFailOn(failOn, RULES)
+    evidenceLimit: 4,
+    failOn:
+      options.failOn === undefined
+        ? undefined
+        : resolveFailOn(options.failOn, [...RULES, ...GAP_RULES]),
+    gaps: { window: options.window ?? RUN.window, accounts: options.accounts ?? [ACCOUNT] },
+    suppressions:
+      options.suppressions === undefined
+        ? undefined
+        : { file: '.github/cloudtrail-report.yml', entries: options.suppressions }
   })
 }
 
-const ROWS = [
-  row({ events: 1234 }),
-  row({
-    region: 'eu-west-1',
-    eventsource: 's3.amazonaws.com',
-    eventname: 'GetObject',
-    errorcode: 'AccessDenied',
-    rules: 'unauthorized-calls',
-    events: 5,
-    evidence: [evidence('2026-11-22T01:00:00Z'), evidence('2026-11-22T02:00:00Z')]
-  }),
-  row({
-    eventsource: 'cloudtrail.amazonaws.com',
-    eventname: 'StopLogging',
-    eventdate: '2026-11-23',
-    identitytype: 'Root',
-    principal: HOSTILE,
-    rules: 'root-activity',
-    events: 1,
-    evidence: [evidence('2026-11-23T00:00:00Z')]
+/** A day's findings run: fail-on `high`, and a suppressions file with a used and an unused entry. */
+async function findingsSummary(): Promise<string> {
+  const reports = await reportsOf(FINDINGS_DAY, {
+    failOn: ['high'],
+    suppressions: SUPPRESSIONS.entries
   })
-]
+  const run: RunInfo = {
+    ...RUN,
+    failOn: reports.failOn,
+    suppressions: { file: SUPPRESSIONS.file, entries: SUPPRESSIONS.entries, expired: [] }
+  }
+  return renderSummary(run, reports, SUMMARY_LIMIT_BYTES)
+}
 
-describe('summary', () => {
-  it('renders the headline, fail-on, detections by severity, top tables, regions and a chart', async () => {
-    const reports = await reportsOf(ROWS, ['root-activity'])
-    const run = { ...RUN, failOn: reports.failOn }
-    expect(renderSummary(run, reports, SUMMARY_LIMIT_BYTES))
-      .toBe(`## CloudTrail activity, 2026-11-22..2026-11-23
+async function quietSummary(): Promise<string> {
+  const reports = await reportsOf(QUIET_DAY, { accounts: [ACCOUNT, OTHER] })
+  return renderSummary(LOCAL_RUN, reports, SUMMARY_LIMIT_BYTES)
+}
 
-|  |  |
-| --- | --- |
-| Window | 2026-11-22..2026-11-23 UTC, by event time |
-| Accounts | 111122223333 |
-| Regions | 2: eu-west-1, us-east-1 |
-| Total events | 1,240 |
-| Flagged (fail-on) | 1 |
-| Data scanned | 117.7 MiB (about $0.000563 at $5/TB, 10 MB minimum) |
-| Athena query | [a1b2c3d4-0000-1111-2222-333344445555](https://us-east-1.console.aws.amazon.com/athena/home?region=us-east-1#/query-editor/history/a1b2c3d4-0000-1111-2222-333344445555) |
-| Report files | [artifact](https://github.com/octo/infra/actions/runs/1/artifacts/9) |
+async function rangeSummary(): Promise<string> {
+  const reports = await reportsOf(RANGE_ROWS, { window: RANGE })
+  const run = { ...LOCAL_RUN, window: RANGE, accounts: [ACCOUNT], emptyFolders: SILENT_FOLDERS }
+  return renderSummary(run, reports, SUMMARY_LIMIT_BYTES)
+}
+
+/** The second account logged nothing, its folders empty; the first used one region only. */
+async function gapSummary(): Promise<string> {
+  const rows = QUIET_DAY.filter((row) => row.account === ACCOUNT && row.region === 'us-east-1')
+  const reports = await reportsOf(rows, { accounts: [ACCOUNT, OTHER], failOn: ['logging-gap'] })
+  const emptyFolders = [
+    { account: OTHER, region: 'eu-west-1', day: DAY },
+    { account: OTHER, region: 'us-east-1', day: DAY },
+    { account: ACCOUNT, region: 'eu-west-1', day: DAY }
+  ]
+  return renderSummary(
+    { ...LOCAL_RUN, failOn: reports.failOn, emptyFolders },
+    reports,
+    SUMMARY_LIMIT_BYTES
+  )
+}
+
+describe('the summary', () => {
+  it('puts a day’s findings first: a headline by level, a row per rule, each rule’s first findings', async () => {
+    expect(await findingsSummary()).toBe(`## CloudTrail report, 2026-11-29
+
+**1 critical, 4 high, 120 low findings** in 2026-11-29 for 1 account, 2 regions, 41,336 events. 12 findings suppressed.
 
 > [!CAUTION]
-> fail-on matched 1 event: root-activity (1)
+> fail-on matched 4 events: high (4)
 
-### 🚩 Detections
+### Findings
 
-| Level | Rule | Findings | Principals |
+| Level | Rule | Findings | Who | When (UTC) |
+| --- | --- | --- | --- | --- |
+| 🟥&nbsp;critical | Root user activity<br><sub>root-activity</sub> | **1**<br>1 succeeded | arn:aws:iam::111122223333:root | 03:12 |
+| 🟧&nbsp;high | CloudTrail trail changed or stopped<br><sub>cloudtrail-changes</sub> | **4**<br>3 succeeded, 1 denied | …111122223333:role/aw…2c3d4e5f6a7b +2<br>alice@&#8203;example.com, mallory | 03:12–11:00 |
+| 🟦&nbsp;low | API call denied<br><sub>unauthorized-calls</sub> | **120**<br>120 denied | …111122223333:role/ci-deploy<br>gha-1234 | 08:10–09:15 |
+
+<details><summary>🟥 Root user activity: 1 finding</summary>
+
+| Time (UTC) | Actor, source IP | Event, outcome | Target |
 | --- | --- | --- | --- |
-| critical | Root activity (root-activity) | 1 | &lt;img src=x onerror=alert(1)&gt;\\|x |
-| low | Unauthorized \\*calls\\* (unauthorized-calls) | 5 | arn:aws:iam::111122223333:user/ci |
+| 03:12:44 | …111122223333:root<br>&lt;img sr…=alert(1)&gt;\\|x | StopLogging<br>success<br>cloudtrail · us-east-1 | …:trail/or…nization-trail |
 
-3 findings are counted but not listed in findings.csv (evidence-limit 2).
+</details>
+
+<details><summary>🟧 CloudTrail trail changed or stopped: first 3 of 4 findings</summary>
+
+| Time (UTC) | Actor, source IP | Event, outcome | Target |
+| --- | --- | --- | --- |
+| 03:12:44 | …111122223333:root<br>&lt;img sr…=alert(1)&gt;\\|x | StopLogging<br>success<br>cloudtrail · us-east-1 | …:trail/or…nization-trail |
+| 10:00:01 | alice@&#8203;example.com<br>203.0.113.7 | StopLogging<br>success<br>cloudtrail · us-east-1 | …:trail/or…nization-trail |
+| 10:05:00 | alice@&#8203;example.com<br>203.0.113.7 | StopLogging<br>success<br>cloudtrail · us-east-1 | …:trail/or…nization-trail |
+
+1 more in findings.csv.
+
+</details>
+
+<details><summary>🟦 API call denied: first 3 of 120 findings</summary>
+
+| Time (UTC) | Actor, source IP | Event, outcome | Target |
+| --- | --- | --- | --- |
+| 08:10:00 | gha-1234<br>203.0.113.7 | GetBucketPolicy<br>**denied**<br>s3 · eu-west-1 | bucketName: prod-data-exports |
+| 08:14:00 | gha-1234<br>203.0.113.7 | GetBucketPolicy<br>**denied**<br>s3 · eu-west-1 | bucketName: prod-data-exports |
+| 09:11:00 | gha-1234<br>203.0.113.7 | GetBucketPolicy<br>**denied**<br>s3 · eu-west-1 | bucketName: prod-data-exports |
+
+117 more: 1 in findings.csv, 116 counted and not listed (evidence-limit).
+
+</details>
+
+### Suppressed findings
+
+12 findings matched an entry of .github/cloudtrail-report.yml: expected, so neither above nor in \`fail-on\`; they are in suppressed.csv.
+
+| Rule | Entry | Reason | Findings |
+| --- | --- | --- | ---: |
+| unauthorized-calls | line 3 | The scanner probes what it may call | 12 |
+
+> [!WARNING]
+> - .github/cloudtrail-report.yml, line 5 (unauthorized-calls) matched nothing in 2026-11-29. Remove it if it is no longer needed.
+
+### Events per service
+
+\`\`\`mermaid
+pie showData
+  "iam" : 41000
+  "sts" : 200
+  "s3" : 120
+  "ec2" : 12
+  "cloudtrail" : 4
+\`\`\`
 
 ### Top events
 
-| Region | Event source | Event name | Date | Events |
-| --- | --- | --- | --- | ---: |
-| us-east-1 | iam.amazonaws.com | ListUsers | 2026-11-22 | 1,234 |
-| eu-west-1 | s3.amazonaws.com | GetObject | 2026-11-22 | 5 |
+| Region | Event | Events |
+| --- | --- | ---: |
+| us-east-1 | iam ListUsers | 41,000 |
+| us-east-1 | sts AssumeRole | 200 |
+| eu-west-1 | s3 GetBucketPolicy | 120 |
 
-1 more row is in the CSV.
+3 more rows are in events.csv.
 
 ### Top principals
 
-| Identity type | Principal | Events | Errors | Distinct calls |
-| --- | --- | ---: | ---: | ---: |
-| IAMUser | arn:aws:iam::111122223333:user/ci | 1,239 | 5 | 2 |
-| Root | &lt;img src=x onerror=alert(1)&gt;\\|x | 1 | 0 | 1 |
+| Principal | Actors | Type | Events | Errors |
+| --- | --- | --- | ---: | ---: |
+| arn:aws:iam::111122223333:role/ci-deploy | gha-1234 | AssumedRole | 41,320 | 120 |
+| …111122223333:role/security-scanner | scan | AssumedRole | 12 | 12 |
+| …111122223333:role/aws-r…a1b2c3d4e5f6a7b | alice@&#8203;example.com | AssumedRole | 2 | 0 |
+
+2 more rows are in principals.csv.
 
 ### Errors
 
-| Event source | Event name | Error code | Events |
-| --- | --- | --- | ---: |
-| s3.amazonaws.com | GetObject | AccessDenied | 5 |
+| Event | Error code | Events |
+| --- | --- | ---: |
+| s3 GetBucketPolicy | AccessDenied | 120 |
+| ec2 DescribeInstances | Client.UnauthorizedOperation | 12 |
+| cloudtrail DeleteTrail | AccessDenied | 1 |
 
 ### Regions
 
 | Region | Events |
 | --- | ---: |
-| us-east-1 | 1,235 |
-| eu-west-1 | 5 |
+| us-east-1 | 41,216 |
+| eu-west-1 | 120 |
+
+### Run
+
+|  |  |
+| --- | --- |
+| Window | 2026-11-29 UTC, by event time |
+| Accounts | 111122223333 |
+| Regions | 2: eu-west-1, us-east-1 |
+| Events | 41,336 |
+| Athena | 117.7 MiB scanned, about $0.000563 (at $5/TB, 10 MB minimum); query [a1b2c3d4-0000-1111-2222-333344445555](https://us-east-1.console.aws.amazon.com/athena/home?region=us-east-1#/query-editor/history/a1b2c3d4-0000-1111-2222-333344445555) |
+| Rules | 3 run (3 built-in, 0 yours) |
+| Suppressions | .github/cloudtrail-report.yml: 2 entries, 12 findings suppressed |
+| fail-on | 4 events matched |
+| Report files | [artifact](https://github.com/octo/infra/actions/runs/1/artifacts/9) |
+`)
+  })
+
+  it('says in one line that a day had no findings', async () => {
+    expect(await quietSummary()).toBe(`## CloudTrail report, 2026-11-29
+
+**No findings** in 2026-11-29 for 2 accounts, 2 regions, 7,250 events.
+
+### Events per service
+
+\`\`\`mermaid
+pie showData
+  "iam" : 6020
+  "ec2" : 1202
+  "s3" : 28
+\`\`\`
+
+### Top events
+
+| Region | Event | Events |
+| --- | --- | ---: |
+| us-east-1 | iam ListUsers | 3,020 |
+| eu-west-1 | iam ListUsers | 3,000 |
+| us-east-1 | ec2 DescribeInstances | 602 |
+
+3 more rows are in events.csv.
+
+### Top principals
+
+| Principal | Actors | Type | Events | Errors |
+| --- | --- | --- | ---: | ---: |
+| arn:aws:iam::111122223333:role/ci-deploy | gha-1234 | AssumedRole | 7,250 | 28 |
+
+### Errors
+
+| Event | Error code | Events |
+| --- | --- | ---: |
+| s3 GetObject | NoSuchKey | 28 |
+
+### Regions
+
+| Region | Events |
+| --- | ---: |
+| us-east-1 | 3,636 |
+| eu-west-1 | 3,614 |
+
+### Run
+
+|  |  |
+| --- | --- |
+| Window | 2026-11-29 UTC, by event time |
+| Accounts | 111122223333, 444455556666 |
+| Regions | 2: eu-west-1, us-east-1 |
+| Events | 7,250 |
+| Log files | 1,234 read; 0 day folders of the window without any |
+| Rules | 93 run (93 built-in, 0 yours) |
+`)
+  })
+
+  it('charts every day of a range from zero, the empty days included, and finds their gap', async () => {
+    expect(await rangeSummary()).toBe(`## CloudTrail report, 2026-11-23..2026-11-29
+
+**3 high findings; 0 critical** in 2026-11-23..2026-11-29 for 1 account, 2 regions, 5,000 events.
+
+### Findings
+
+| Level | Rule | Findings | Who | First – last (UTC) |
+| --- | --- | --- | --- | --- |
+| 🟧&nbsp;high | No events from an account for a day<br><sub>logging-gap</sub> | 3 days | 111122223333 | 11-25 – 11-28 |
+
+<details><summary>🟧 No events from an account for a day: 3 days</summary>
+
+| Day | Account | Region | Log files |
+| --- | --- | --- | --- |
+| 2026-11-25 | 111122223333 | every region | none delivered |
+| 2026-11-26 | 111122223333 | every region | none delivered |
+| 2026-11-28 | 111122223333 | every region | none delivered |
+
+</details>
 
 ### Events per day
 
 \`\`\`mermaid
 xychart-beta
-  x-axis ["2026-11-22", "2026-11-23"]
-  y-axis "Events"
-  bar [1239, 1]
+  x-axis ["11-23", "11-24", "11-25", "11-26", "11-27", "11-28", "11-29"]
+  y-axis "Events" 0 --> 2000
+  bar [500, 1000, 0, 0, 1500, 0, 2000]
 \`\`\`
+
+3 days of the window had no event at all.
+
+### Top events
+
+| Region | Event | Day | Events |
+| --- | --- | --- | ---: |
+| us-east-1 | iam ListUsers | 2026-11-29 | 2,000 |
+| us-east-1 | iam ListUsers | 2026-11-27 | 1,500 |
+| us-east-1 | iam ListUsers | 2026-11-24 | 1,000 |
+
+1 more row is in events.csv.
+
+### Top principals
+
+| Principal | Actors | Type | Events | Errors |
+| --- | --- | --- | ---: | ---: |
+| arn:aws:iam::111122223333:role/ci-deploy | gha-1234 | AssumedRole | 5,000 | 0 |
+
+### Regions
+
+| Region | Events |
+| --- | ---: |
+| us-east-1 | 5,000 |
+
+### Run
+
+|  |  |
+| --- | --- |
+| Window | 2026-11-23..2026-11-29 UTC, by event time |
+| Accounts | 111122223333 |
+| Regions | 2: eu-west-1, us-east-1 |
+| Events | 5,000 |
+| Log files | 1,234 read; 6 day folders of the window without any |
+| Rules | 93 run (93 built-in, 0 yours) |
 `)
   })
 
-  it('charts events per service for a single day', async () => {
-    const reports = await reportsOf([
-      row({ events: 3 }),
-      row({ eventsource: 'sts.amazonaws.com', events: 2 })
-    ])
+  it('makes a silent account a high logging gap, saying its folders had no log file', async () => {
+    expect(await gapSummary()).toBe(`## CloudTrail report, 2026-11-29
+
+**1 high finding; 0 critical** in 2026-11-29 for 2 accounts, 2 regions, 1,318 events.
+
+> [!CAUTION]
+> fail-on matched 1 logging gap: logging-gap (1)
+
+### Findings
+
+| Level | Rule | Findings | Who | When (UTC) |
+| --- | --- | --- | --- | --- |
+| 🟧&nbsp;high | No events from an account for a day<br><sub>logging-gap</sub> | 1 day | 444455556666 | all day |
+
+<details><summary>🟧 No events from an account for a day: 1 day</summary>
+
+| Day | Account | Region | Log files |
+| --- | --- | --- | --- |
+| 2026-11-29 | 444455556666 | every region | none delivered |
+
+</details>
+
+### Events per service
+
+\`\`\`mermaid
+pie showData
+  "iam" : 1010
+  "ec2" : 301
+  "s3" : 7
+\`\`\`
+
+### Top events
+
+| Region | Event | Events |
+| --- | --- | ---: |
+| us-east-1 | iam ListUsers | 1,010 |
+| us-east-1 | ec2 DescribeInstances | 301 |
+| us-east-1 | s3 GetObject | 7 |
+
+### Top principals
+
+| Principal | Actors | Type | Events | Errors |
+| --- | --- | --- | ---: | ---: |
+| arn:aws:iam::111122223333:role/ci-deploy | gha-1234 | AssumedRole | 1,318 | 7 |
+
+### Errors
+
+| Event | Error code | Events |
+| --- | --- | ---: |
+| s3 GetObject | NoSuchKey | 7 |
+
+### Regions
+
+| Region | Events |
+| --- | ---: |
+| us-east-1 | 1,318 |
+
+### Run
+
+|  |  |
+| --- | --- |
+| Window | 2026-11-29 UTC, by event time |
+| Accounts | 111122223333, 444455556666 |
+| Regions | 2: eu-west-1, us-east-1 |
+| Events | 1,318 |
+| Log files | 1,234 read; 3 day folders of the window without any |
+| Rules | 93 run (93 built-in, 0 yours) |
+| fail-on | 1 logging gap matched |
+`)
+  })
+
+  it('fits a pull request comment: five columns at most, no table row over 80 characters', async () => {
+    const long = 'x'.repeat(300)
+    const hostile = await reportsOf(
+      [
+        ...FINDINGS_DAY,
+        row({
+          eventsource: `${long}.amazonaws.com`,
+          eventname: `Get${long}`,
+          errorcode: `AccessDenied${long}`,
+          principal: `arn:aws:iam::${ACCOUNT}:role/${long}`,
+          actor: `${long}@example.com`,
+          rules: 'unauthorized-calls',
+          events: 1,
+          evidence: [
+            evidence('00:00:01', 'x', {
+              sourceipaddress: long,
+              resources: `arn:aws:s3:::${long} arn:aws:s3:::${long}/key`,
+              requestparameters: `{"${long}":1}`
+            })
+          ]
+        })
+      ],
+      { suppressions: SUPPRESSIONS.entries }
+    )
+    const summaries = [
+      await findingsSummary(),
+      await quietSummary(),
+      await rangeSummary(),
+      await gapSummary(),
+      renderSummary({ ...RUN, top: 10 }, hostile, SUMMARY_LIMIT_BYTES)
+    ]
+    for (const summary of summaries) {
+      const found = tables(summary)
+      expect(found.length).toBeGreaterThan(0)
+      for (const table of found) {
+        expect(table.columns, table.header).toBeLessThanOrEqual(MAX_COLUMNS)
+        for (const line of table.lines) {
+          expect(leastWidth(line), line).toBeLessThanOrEqual(TABLE_WIDTH)
+        }
+      }
+    }
+  })
+
+  it('shortens a long ARN in the middle: its start first, then the middle of its name', () => {
+    expect(shortened(`arn:aws:iam::${ACCOUNT}:role/ci-deploy`)).toBe(
+      'arn:aws:iam::111122223333:role/ci-deploy'
+    )
+    expect(shortened(SSO_ROLE)).toBe('…111122223333:role/aws-r…a1b2c3d4e5f6a7b')
+    expect(shortened(`arn:aws:iam::${ACCOUNT}:root`, 24)).toBe('…111122223333:root')
+    expect(shortened(`arn:aws:cloudtrail:us-east-1:${ACCOUNT}:trail/organization-trail`, 21)).toBe(
+      '…:trail/o…ation-trail'
+    )
+    expect(shortened(`Mozilla/5.0 ${'x'.repeat(60)} Safari/605.1.15`)).toBe(
+      'Mozilla/5.0 xxx…xxxxxxxx Safari/605.1.15'
+    )
+  })
+
+  it('gives the services’ pie a slice for the others, so its percentages are of every event', async () => {
+    const services = Array.from({ length: 12 }, (_, i) =>
+      row({ eventsource: `service${String(i).padStart(2, '0')}.amazonaws.com`, events: 100 - i })
+    )
+    const summary = renderSummary(RUN, await reportsOf(services), SUMMARY_LIMIT_BYTES)
+    expect(summary).toContain(
+      '```mermaid\npie showData\n  "service00" : 100\n  "service01" : 99\n  "service02" : 98\n  "service03" : 97\n  "service04" : 96\n  "service05" : 95\n  "service06" : 94\n  "service07" : 93\n  "service08" : 92\n  "3 other services" : 270\n```\n'
+    )
+  })
+
+  it('warns of a suppression that expired, and of one that matched nothing', async () => {
+    const { entries } = parseSuppressions(
+      'suppressions:\n  root-activity:\n    - account: "*"\n      reason: Drills\n      expires: 2026-10-31\n',
+      'expected.yml',
+      RULES
+    )
     const summary = renderSummary(
-      { ...RUN, window: { start: '2026-11-22', end: '2026-11-22' } },
-      reports,
+      { ...RUN, suppressions: { file: 'expected.yml', entries, expired: entries } },
+      await reportsOf(QUIET_DAY),
       SUMMARY_LIMIT_BYTES
     )
-    expect(
-      summary.endsWith(
-        '### Events per service\n\n```mermaid\npie showData\n  "iam.amazonaws.com" : 3\n  "sts.amazonaws.com" : 2\n```\n'
-      )
-    ).toBe(true)
+    expect(summary).toContain(
+      '### Suppressed findings\n\n> [!WARNING]\n> - expected.yml, line 3 (root-activity) expired on 2026-10-31: its findings count again. Renew or remove it.\n'
+    )
   })
 
-  it('renders a hostile principal as text, never as HTML or a table break', async () => {
-    const summary = renderSummary(RUN, await reportsOf(ROWS), SUMMARY_LIMIT_BYTES)
-    expect(summary).not.toContain('<img')
-    expect(summary).toContain('| Root | &lt;img src=x onerror=alert(1)&gt;\\|x | 1 | 0 | 1 |')
-  })
-
-  it('escapes markdown emphasis, code, links and line breaks', () => {
-    expect(escapeText('*a* _b_ `c` [d](e) ~~f~~ \\g\nh & i')).toBe(
-      '\\*a\\* \\_b\\_ \\`c\\` \\[d\\](e) \\~\\~f\\~\\~ \\\\g h &amp; i'
+  it('writes a rule’s title as HTML in its block’s summary, where markdown escapes would show', async () => {
+    const odd = testRule('odd', { level: 'high', title: 'Odd *rule* <b>@admin</b>' })
+    async function* stream(): AsyncIterable<AggregateRow> {
+      yield row({ rules: 'odd', events: 1, evidence: [evidence('01:00:00', 'o1')] })
+    }
+    const summary = renderSummary(
+      RUN,
+      await buildReports(stream(), { rules: [odd] }),
+      SUMMARY_LIMIT_BYTES
+    )
+    expect(summary).toContain(
+      '<details><summary>🟧 Odd *rule* &lt;b&gt;@&#8203;admin&lt;/b&gt;: 1 finding</summary>'
+    )
+    expect(summary).toContain(
+      '| Odd \\*rule\\* &lt;b&gt;@&#8203;admin&lt;/b&gt;<br><sub>odd</sub> |'
     )
   })
 
@@ -216,64 +709,6 @@ xychart-beta
     expect(failed).toContain(
       "| Report files | artifact report\\_@&#8203;x not uploaded: see the step's error |"
     )
-  })
-
-  it('keeps @mentions and team mentions from notifying anyone', () => {
-    expect(escapeText('@octocat asked @octo-org/security')).toBe(
-      '@&#8203;octocat asked @&#8203;octo-org/security'
-    )
-  })
-
-  it('keeps #123, owner/repo#123 and GH-123 from referencing issues', () => {
-    expect(escapeText('fixes #123, octo/infra#45 and gh-7')).toBe(
-      'fixes #&#8203;123, octo/infra#&#8203;45 and gh&#8203;-7'
-    )
-    expect(escapeText('role #admin')).toBe('role #admin')
-  })
-
-  it('keeps bare URLs from becoming links', () => {
-    expect(escapeText('aws-cli/2.0 (+https://evil.example/x) www.evil.example FTP://host')).toBe(
-      'aws-cli/2.0 (+https:&#8203;//evil.example/x) www&#8203;.evil.example FTP:&#8203;//host'
-    )
-  })
-
-  it('keeps e-mail-like session names from becoming mailto links', () => {
-    expect(escapeText('assumed-role/admin/alice@example.com')).toBe(
-      'assumed-role/admin/alice@&#8203;example.com'
-    )
-  })
-
-  it('shows bidirectional controls and other invisible characters as code points', () => {
-    expect(escapeText('invoice\u202Efdp.exe')).toBe('invoice\\[U+202E\\]fdp.exe')
-    expect(escapeText('\u2066a\u2069 \u200Eb\u200F \u061Cc')).toBe(
-      '\\[U+2066\\]a\\[U+2069\\] \\[U+200E\\]b\\[U+200F\\] \\[U+061C\\]c'
-    )
-    expect(escapeText('ad\u200Bmin\uFEFF\u00AD\u2060\u{E0041}\u0007\u2028')).toBe(
-      'ad\\[U+200B\\]min\\[U+FEFF\\]\\[U+00AD\\]\\[U+2060\\]\\[U+E0041\\]\\[U+0007\\]\\[U+2028\\]'
-    )
-  })
-
-  it('keeps $ from starting inline math', () => {
-    expect(escapeText('$\\color{red}{x}$')).toBe('\\$\\\\color{red}{x}\\$')
-  })
-
-  it('drops invisible characters from chart labels', async () => {
-    const summary = renderSummary(
-      { ...RUN, window: { start: '2026-11-22', end: '2026-11-22' } },
-      await reportsOf([row({ eventsource: 'iam.amazonaws.com\u202E\u200Bmoc', events: 1 })]),
-      SUMMARY_LIMIT_BYTES
-    )
-    expect(summary).toContain('  "iam.amazonaws.commoc" : ')
-  })
-
-  it('leaves out empty sections', async () => {
-    const summary = renderSummary(
-      { ...RUN, queryExecutionId: undefined, artifact: undefined },
-      await reportsOf([]),
-      SUMMARY_LIMIT_BYTES
-    )
-    expect(summary).not.toContain('###')
-    expect(summary).toContain('| Total events | 0 |')
   })
 
   it('lists the rules that were not run, and why', async () => {
@@ -301,46 +736,36 @@ xychart-beta
     expect(summary).toContain(
       '### Rules not run\n\n| File | Rule | Why |\n| --- | --- | --- |\n| sigma/aws\\_burst.yml | Burst (5f1e0c3a-0000-4000-8000-000000000001) | timeframe (an aggregation) |\n| sigma/okta.yml | okta-1 | its logsource okta/okta is not AWS CloudTrail (aws/cloudtrail) |\n'
     )
-  })
-
-  it('lists a rule’s first principals, and how many more', async () => {
-    const summary = renderSummary(
-      RUN,
-      await reportsOf(
-        ['a', 'b', 'c', 'd', 'e'].map((name) =>
-          row({ principal: name, rules: 'root-activity', events: 1 })
-        )
-      ),
-      SUMMARY_LIMIT_BYTES
-    )
-    expect(summary).toContain(
-      '| critical | Root activity (root-activity) | 5 | a, b, c and 2 more |'
-    )
+    expect(summary).toContain('| Rules | 3 run (3 built-in, 0 yours); 2 not run (listed above) |')
   })
 
   it('lists skipped files', async () => {
     const summary = renderSummary(
-      { ...RUN, skippedFiles: [{ path: 'AWSLogs/x.json.gz', reason: 'unexpected end of file' }] },
+      {
+        ...LOCAL_RUN,
+        skippedFiles: [{ path: 'AWSLogs/x.json.gz', reason: 'unexpected end of file' }]
+      },
       await reportsOf([]),
       SUMMARY_LIMIT_BYTES
     )
-    expect(summary).toContain('| Log files skipped | 1 (listed below) |')
+    expect(summary).toContain(
+      '| Log files | 1,234 read; 1 skipped (listed below); 0 day folders of the window without any |'
+    )
     expect(summary).toContain(
       '### Skipped log files\n\n| File | Reason |\n| --- | --- |\n| AWSLogs/x.json.gz | unexpected end of file |\n'
     )
   })
 
-  it('says at the top, and in the headline, how many log files were archived and not read', async () => {
+  it('says at the top, and in the run’s facts, how many log files were archived and not read', async () => {
     const summary = renderSummary(
       { ...RUN, archived: { files: 12, maybe: 0, complete: true } },
       await reportsOf([]),
       SUMMARY_LIMIT_BYTES
     )
-    expect(summary).toContain('## CloudTrail activity, 2026-11-22..2026-11-23\n\n|  |  |')
-    expect(summary).toContain('| Archived log files, not read | 12 (see above) |')
     expect(summary).toContain(
-      '\n> [!WARNING]\n> Incomplete: 12 log files of the window are archived (S3 Glacier Flexible Retrieval, Deep Archive or an Intelligent-Tiering archive tier) and were not read: the counts leave out their events. Restore them to count them.\n'
+      '## CloudTrail report, 2026-11-29\n\n**1 high finding; 0 critical** in 2026-11-29 for 1 account, 2 regions, 0 events.\n\n> [!WARNING]\n> Incomplete: 12 log files of the window are archived (S3 Glacier Flexible Retrieval, Deep Archive or an Intelligent-Tiering archive tier) and were not read: the counts leave out their events. Restore them to count them.\n'
     )
+    expect(summary).toContain('| Log files | 12 archived, not read (see above) |')
   })
 
   it('says the counts may be short when the storage classes could not be checked', async () => {
@@ -357,7 +782,7 @@ xychart-beta
       await reportsOf([]),
       SUMMARY_LIMIT_BYTES
     )
-    expect(summary).toContain('| Archived log files | not checked (see above) |')
+    expect(summary).toContain('| Log files | archived files not checked (see above) |')
     expect(summary).toContain(
       "\n> [!WARNING]\n> Maybe incomplete: The storage classes of the window's log files could not be checked (S3 ListObjectsV2 failed: AccessDenied: Access Denied): archived files, which Athena skips, may be missing from the counts.\n"
     )
@@ -380,21 +805,33 @@ xychart-beta
       SUMMARY_LIMIT_BYTES
     )
     expect(summary).toContain(
-      '| Data scanned | 0 B: Athena reused the result of an identical earlier query (result-reuse-minutes) |'
+      '| Athena | 0 B: Athena reused the result of an identical earlier query (result-reuse-minutes); query [a1b2c3d4-0000-1111-2222-333344445555]'
     )
   })
 
-  it('stays under the size limit, saying how many rows it left out', async () => {
+  it('drops invisible characters from chart labels', async () => {
+    const summary = renderSummary(
+      RUN,
+      await reportsOf([row({ eventsource: 'iam.amazonaws.com\u202E\u200Bmoc', events: 1 })]),
+      SUMMARY_LIMIT_BYTES
+    )
+    expect(summary).toContain('  "iam.amazonaws.commoc" : 1\n')
+  })
+
+  it('stays under the size limit, saying how many rows and findings it left out', async () => {
     const many = Array.from({ length: 3000 }, (_, i) =>
       row({
         eventname: `Call${String(i).padStart(4, '0')}`,
-        principal: `arn:aws:iam::111122223333:role/${'r'.repeat(150)}${i}`,
+        principal: `arn:aws:iam::${ACCOUNT}:role/${'r'.repeat(150)}${i}`,
+        rules: 'unauthorized-calls',
+        evidence: [evidence('01:00:00', `id${i}`)],
         events: 1
       })
     )
     const summary = renderSummary({ ...RUN, top: 1000 }, await reportsOf(many), 65_000)
     expect(Buffer.byteLength(summary)).toBeLessThanOrEqual(65_000)
-    expect(summary).toContain('2,875 more rows are in the CSV.')
+    expect(summary).toContain('2,500 more rows are in events.csv.')
+    expect(summary).toContain('2,996 more, counted and not listed (evidence-limit).')
   })
 
   it('prices a query at $5 per TB with a 10 MB minimum', () => {

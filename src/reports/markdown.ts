@@ -18,6 +18,23 @@ export function escapeText(value: string): string {
 }
 
 /**
+ * `value` for an HTML element of the markdown, such as `<summary>`, where GitHub renders HTML as
+ * it is and markdown escapes would show: HTML-escaped, with invisible characters shown and
+ * autolinks neutralised as `escapeText` does.
+ */
+export function escapeHtml(value: string): string {
+  return neutraliseAutolinks(
+    value
+      .replace(/[\r\n\t]+/g, ' ')
+      .replace(INVISIBLE, codePoint)
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+  )
+}
+
+/**
  * Characters that change how text reads without being seen: Unicode format characters
  * (bidirectional controls such as U+202E, which can make `exe.txt` read `txt.exe`; zero-width
  * spaces and joiners; the byte order mark; tag characters), control characters and line or

@@ -9,7 +9,7 @@ import { formatCount } from '../../format.js'
 import { windowDays, type Window } from '../../inputs/window.js'
 import type { PrincipalActivity, Reports } from '../index.js'
 import type { Counted } from '../tally.js'
-import { cell, counted, listed, mermaidLabel, section, serviceName, shortened } from './text.js'
+import { counted, listed, mermaidLabel, section, serviceName, shortened } from './text.js'
 
 /** Slices of the services' pie: the largest, then one for all the others. */
 const PIE_SLICES = 9
@@ -52,8 +52,8 @@ export function chart(window: Window, reports: Reports): string {
 export function topEvents(reports: Reports, oneDay: boolean, top: number): string {
   const rows = reports.events.map(({ key, count }) => {
     const [region = '', eventsource = '', eventname = '', date = ''] = key
-    const cells = [cell(region, 40), eventCell(eventsource, eventname)]
-    return [...cells, ...(oneDay ? [] : [cell(date, 20)]), formatCount(count)]
+    const cells = [shortened(region, 20), eventCell(eventsource, eventname)]
+    return [...cells, ...(oneDay ? [] : [shortened(date, 12)]), formatCount(count)]
   })
   const header = ['Region', 'Event', ...(oneDay ? [] : ['Day']), 'Events']
   return section('Top events', header, rows, top, { rest: 'in events.csv' })
@@ -61,7 +61,7 @@ export function topEvents(reports: Reports, oneDay: boolean, top: number): strin
 
 /** `ec2 DescribeInstances`: the service as IAM names it, then the call; it wraps at the space. */
 function eventCell(eventsource: string, eventname: string): string {
-  return `${cell(serviceName(eventsource), 60)} ${cell(eventname, 80)}`
+  return `${shortened(serviceName(eventsource), 24)} ${shortened(eventname, 36)}`
 }
 
 interface PrincipalTotal {
@@ -101,7 +101,7 @@ export function topPrincipals(reports: Reports, top: number): string {
       total.actors.sort(compareText).map((actor) => shortened(actor, 24)),
       2
     ),
-    cell(total.identitytype, 40),
+    shortened(total.identitytype, 20),
     formatCount(total.events),
     formatCount(total.errors)
   ])
@@ -123,6 +123,9 @@ export function topErrors(reports: Reports, top: number): string {
 
 /** A few dozen at most, and no CSV holds them: always all of them. */
 export function regionsTable(reports: Reports): string {
-  const rows = reports.regions.map(({ key, count }) => [cell(key[0] ?? '', 40), formatCount(count)])
+  const rows = reports.regions.map(({ key, count }) => [
+    shortened(key[0] ?? '', 40),
+    formatCount(count)
+  ])
   return section('Regions', ['Region', 'Events'], rows, rows.length)
 }

@@ -7,8 +7,8 @@ import { formatCount } from '../../format.js'
 import type { Level } from '../../rules/rule.js'
 import type { Finding, RuleResult } from '../findings.js'
 import type { DayFolder } from '../../engine/scan.js'
-import { LOGGING_GAP } from '../gaps.js'
-import { escapeText, table } from '../markdown.js'
+import { LOGGING_GAP } from '../../rules/gaps.js'
+import { escapeHtml, escapeText, table } from '../markdown.js'
 import { cell, counted, listed, serviceName, shortened, timeOf, timeSpan } from './text.js'
 
 /** A mark per level, so the eye finds the severe rows before reading them. */
@@ -44,10 +44,10 @@ function outcomes(result: RuleResult): string {
 
 function who(result: RuleResult): string {
   if (result.rule.key === LOGGING_GAP) {
-    return listed([...new Set(result.listed.map((gap) => escapeText(gap.account)))], 2)
+    return listed([...new Set(result.listed.map((gap) => shortened(gap.account, 16)))], 2)
   }
   const principals = listed(
-    result.principals.map((principal) => shortened(principal, 36)),
+    result.principals.map((principal) => shortened(principal, 34)),
     1
   )
   const actors = listed(
@@ -87,27 +87,57 @@ function target(finding: Finding): string {
       1
     )
   }
-  return finding.requestparameters === '' ? '' : shortened(finding.requestparameters, TARGET_LIMIT)
+  return finding.requestparameters === '' ? '' : firstParameter(finding.requestparameters)
 }
 
-const TARGET_LIMIT = 32
-const ACTOR_LIMIT = 24
+/**
+ * The first scalar of the request parameters, as `name: value` (`bucketName: prod-logs`): what a
+ * call without `resources` was about, in the words of its API; else the JSON text as it is.
+ */
+function firstParameter(json: string): string {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(json)
+  } catch {
+    return shortened(json, TARGET_LIMIT)
+  }
+  if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
+    for (const [name, value] of Object.entries(parsed)) {
+      if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+        return `${shortened(name, TARGET_LIMIT - 1)}: ${shortened(String(value), TARGET_LIMIT)}`
+      }
+    }
+  }
+  return shortened(json, TARGET_LIMIT)
+}
+
+/**
+ * A row of a rule's block is at most 80 characters of words: a time (8), an actor or address (20),
+ * an event or service (24), a target with the `+N` of more ARNs (28).
+ */
+const TARGET_LIMIT = 25
+const EVENT_LIMIT = 24
+const ACTOR_LIMIT = 20
 
 /** A refusal or a failure stands out; a failure says its error code. */
 function outcome(finding: Finding): string {
   if (finding.outcome === 'denied') return '**denied**'
-  if (finding.outcome === 'error') return `**failed** (${shortened(finding.errorcode, 32)})`
+  if (finding.outcome === 'error')
+    return `**failed** (${shortened(finding.errorcode, EVENT_LIMIT - 2)})`
   return 'success'
 }
 
 function findingRow(finding: Finding, context: FindingsContext): string[] {
   const actor = finding.actor === '' ? finding.principal : finding.actor
-  const where = [serviceName(finding.eventsource), finding.region]
-  if (context.accounts > 1) where.push(finding.account)
+  const where = [
+    shortened(serviceName(finding.eventsource), EVENT_LIMIT),
+    shortened(finding.region, 20)
+  ]
+  if (context.accounts > 1) where.push(shortened(finding.account, 16))
   return [
     timeOf(finding.eventtime, context.oneDay),
-    `${shortened(actor, ACTOR_LIMIT)}<br>${shortened(finding.sourceipaddress, 32)}`,
-    `${cell(finding.eventname, 60)}<br>${outcome(finding)}<br>${escapeText(where.join(' · '))}`,
+    `${shortened(actor, ACTOR_LIMIT)}<br>${shortened(finding.sourceipaddress, ACTOR_LIMIT)}`,
+    `${shortened(finding.eventname, EVENT_LIMIT)}<br>${outcome(finding)}<br>${where.join(' · ')}`,
     target(finding)
   ]
 }
@@ -129,8 +159,8 @@ function delivered(gap: Finding, context: FindingsContext): string {
 function gapRow(gap: Finding, context: FindingsContext): string[] {
   const row = [
     escapeText(gap.eventtime),
-    escapeText(gap.account),
-    gap.region === '' ? 'every region' : escapeText(gap.region)
+    shortened(gap.account, 16),
+    gap.region === '' ? 'every region' : shortened(gap.region, 20)
   ]
   return context.emptyFolders === undefined ? row : [...row, delivered(gap, context)]
 }
@@ -154,7 +184,10 @@ function details(result: RuleResult, context: FindingsContext): string {
     shown.length === result.findings
       ? `${formatCount(result.findings)} ${result.findings === 1 ? noun.slice(0, -1) : noun}`
       : `first ${formatCount(shown.length)} of ${formatCount(result.findings)} ${noun}`
-  const summary = `${LEVEL_MARKS[result.rule.level]} ${cell(result.rule.title, 80)}: ${heading}`
+  // The block's summary line is HTML, where markdown escapes would show.
+  const title = Array.from(result.rule.title)
+  const shownTitle = title.length > 80 ? `${title.slice(0, 80).join('')}…` : result.rule.title
+  const summary = `${LEVEL_MARKS[result.rule.level]} ${escapeHtml(shownTitle)}: ${heading}`
   if (shown.length === 0) {
     return `<details><summary>${summary}</summary>\n\n${rest(result, 0).trimStart()}\n</details>\n`
   }

@@ -6,6 +6,7 @@ import { formatBytes, formatCount } from '../../format.js'
 import type { SkippedFile } from '../../engine/scan.js'
 import { windowLabel } from '../../inputs/window.js'
 import { queryCostUsd } from '../cost.js'
+import { matchedCount } from '../fail-on.js'
 import type { Reports } from '../index.js'
 import { escapeText, table } from '../markdown.js'
 import type { ArtifactStatus, RunInfo } from './index.js'
@@ -98,10 +99,7 @@ export function runSection(run: RunInfo, reports: Reports): string {
     ['Log files', logFilesCell(run)],
     ['Rules', rulesCell(run)],
     ['Suppressions', suppressionsCell(run, reports)],
-    [
-      'fail-on',
-      run.failOn === undefined ? undefined : `${counted(run.failOn.flagged, 'event')} matched`
-    ],
+    ['fail-on', run.failOn === undefined ? undefined : `${matchedCount(run.failOn)} matched`],
     ['Report files', run.artifact === undefined ? undefined : artifactCell(run.artifact)]
   ]
   const shown = rows.filter((row): row is [string, string] => row[1] !== undefined)

@@ -43,7 +43,8 @@ export function shortened(value: string, limit = WORD_LIMIT): string {
   const account = arn[1] === '' ? '' : `${arn[1] as string}:`
   const resource = Array.from(arn[2] as string)
   const room = limit - 1 - account.length
-  if (room >= 12) return escapeText(`…${account}${middle(resource, room)}`)
+  if (room >= Math.min(resource.length, 16))
+    return escapeText(`…${account}${middle(resource, room)}`)
   return escapeText(`…:${middle(resource, limit - 2)}`)
 }
 
