@@ -143,7 +143,9 @@ describe('a result of 1,000,000 aggregate rows', () => {
     // Σ (i % 7 + 1) over 0..999,999: 142,857 full cycles of 1..7 (28 each), then 1.
     expect(reports.totalEvents).toBe(142_857 * 28 + 1)
     expect(reports.regions.map(({ key }) => key[0]).sort()).toEqual([...REGIONS].sort())
-    expect(reports.principals).toHaveLength(PRINCIPALS.length)
+    expect(new Set(reports.principals.map(({ principal }) => principal)).size).toBe(
+      PRINCIPALS.length
+    )
     expect(reports.findings[0]?.listed).toHaveLength(100)
     expect(live).toHaveLength(ROWS / SAMPLE_EVERY)
 

@@ -142,7 +142,8 @@ describe('the action', () => {
         'findings.json',
         'principals.csv',
         'rules.csv',
-        'summary.md'
+        'summary.md',
+        'suppressed.csv'
       ].map((file) => join(reportDir, file)),
       reportDir,
       { retentionDays: 5 }
@@ -197,7 +198,8 @@ describe('the action', () => {
       'policies/111122223333-role-ci-deploy.json',
       'principals.csv',
       'rules.csv',
-      'summary.md'
+      'summary.md',
+      'suppressed.csv'
     ])
     expect(failures).toEqual([
       'fail-on-permissions: 1 principal used actions that infra/allowed.json does not allow: arn:aws:iam::111122223333:role/ci-deploy (config:StopConfigurationRecorder, s3:ListAllMyBuckets, sts:GetCallerIdentity)'
