@@ -32,6 +32,7 @@ import type { Layout } from '../src/plan/layout.js'
 import type { AthenaSettings, TableRef } from '../src/plan/plan.js'
 import { loadRules } from '../src/rules/load.js'
 import type { Rule } from '../src/rules/rule.js'
+import { parseSuppressions, scanRules } from '../src/rules/suppressions.js'
 
 const ACCOUNTS = ['111122223333', '444455556666']
 const REGIONS = ['eu-west-1', 'us-east-1']
@@ -85,6 +86,21 @@ async function writeEdgeFiles(logsDir: string, layout: Layout): Promise<void> {
     JSON.stringify({ Records: [] })
   )
 }
+
+/**
+ * A suppressions file over the sample: the edge records' trail changes by principal, and denied
+ * calls by actor, then by a principal pattern that the actor's entry comes before.
+ */
+const SUPPRESSIONS = `suppressions:
+  cloudtrail-changes:
+    - principal: arn:aws:iam::${EDGE_ACCOUNT}:role/ops
+      reason: The ops role rotates the trail
+  unauthorized-calls:
+    - actor: '*@Example.COM'
+      reason: Identity Center users try what their permission set allows
+    - principal: '*:role/readonly'
+      reason: The read-only role probes what it may call
+`
 
 /** Rows in one order, whatever order an engine gave them in. */
 function sorted(rows: readonly AggregateRow[]): AggregateRow[] {
@@ -221,6 +237,47 @@ describe('the Athena query on DuckDB', () => {
     const { athena, reference } = await queryAndReference(narrow)
     expect(new Set(athena.map((row) => row.account))).toEqual(new Set([EDGE_ACCOUNT]))
     expect(athena).toEqual(reference)
+  })
+
+  it('gives the reference aggregate with suppressions: each suppressed event a key~N token, by the entry that matches first', async () => {
+    const { entries } = parseSuppressions(SUPPRESSIONS, '.github/cloudtrail-report.yml', rules)
+    const { athena, reference } = await queryAndReference(
+      plan(SINGLE, ALL_DAYS, 'event-time', true, { rules: scanRules(rules, entries) })
+    )
+    expect(athena).toEqual(reference)
+    const tokens = (row: AggregateRow): string[] => row.rules.split(' ')
+    const having = (token: string): AggregateRow[] =>
+      athena.filter((row) => tokens(row).includes(token))
+    // The entries' principal and actor, computed from userIdentity in the rule, are the query's.
+    expect(new Set(having('cloudtrail-changes~1').map((row) => row.principal))).toEqual(
+      new Set([`arn:aws:iam::${EDGE_ACCOUNT}:role/ops`])
+    )
+    expect(having('cloudtrail-changes').map((row) => row.principal)).not.toContain(
+      `arn:aws:iam::${EDGE_ACCOUNT}:role/ops`
+    )
+    const second = having('unauthorized-calls~2')
+    const third = having('unauthorized-calls~3')
+    expect(second.length).toBeGreaterThan(0)
+    expect(second.every((row) => row.actor.endsWith('@example.com'))).toBe(true)
+    expect(third.length).toBeGreaterThan(0)
+    expect(third.every((row) => row.principal.endsWith(':role/ReadOnly'))).toBe(true)
+    expect(third.some((row) => row.actor.endsWith('@example.com'))).toBe(false)
+    expect(
+      having('unauthorized-calls').some(
+        (row) => row.actor.endsWith('@example.com') || row.principal.endsWith(':role/ReadOnly')
+      )
+    ).toBe(false)
+    // Each matched event is one token per rule: suppressed and not, they add up to the rule's count.
+    const count = (of: readonly AggregateRow[], key: string): number =>
+      of
+        .filter((row) => tokens(row).some((token) => token === key || token.startsWith(`${key}~`)))
+        .reduce((sum, row) => sum + row.events, 0)
+    const unsuppressed = await duckdb.aggregate(
+      aggregationQuery(plan(SINGLE, ALL_DAYS, 'event-time', true))
+    )
+    for (const key of ['cloudtrail-changes', 'unauthorized-calls']) {
+      expect(count(athena, key)).toBe(count(unsuppressed, key))
+    }
   })
 
   it('gives the reference aggregate without any rule: no rules, times or evidence', async () => {

@@ -21,6 +21,7 @@ import {
   isExpired,
   parseSuppressions,
   readSuppressions,
+  scanRules,
   SuppressionsFileError,
   type SuppressionEntry
 } from '../src/rules/suppressions.js'
@@ -253,5 +254,52 @@ describe('what an entry matches', () => {
         listUsers
       ])
     ).toEqual([true, false, false])
+  })
+})
+
+describe('the rules the engines run', () => {
+  const denied = (identity: JsonObject): JsonObject => ({
+    ...by(call('iam', 'unauthorized-calls'), identity),
+    errorCode: 'AccessDenied'
+  })
+
+  it('are each rule where no entry matches, and key~N where entry N is the first that matches', () => {
+    const { entries } = parseSuppressions(
+      [
+        'suppressions:',
+        '  unauthorized-calls:',
+        "    - actor: 'alice*'",
+        '      reason: r',
+        "    - principal: '*:role/app-*'",
+        '      reason: r',
+        '  root-activity:',
+        "    - account: '1111*'",
+        '      reason: r',
+        '      expires: 2026-01-01'
+      ].join('\n'),
+      FILE,
+      RULES
+    )
+    const active = entries.filter((entry) => !isExpired(entry, '2026-11-02'))
+    const scanned = scanRules(RULES, active)
+    expect(scanned.map((rule) => rule.key)).toEqual([
+      'root-activity',
+      'unauthorized-calls',
+      'unauthorized-calls~1',
+      'unauthorized-calls~2'
+    ])
+    expect(scanned[0]).toBe(RULES[1])
+    const compiler = createRuleCompiler()
+    const tests = scanned.map((rule) => ({ key: rule.key, test: compiler.compile(rule.condition) }))
+    const keys = (record: JsonObject): string[] =>
+      tests
+        .filter(({ test }) => test(jsonRecordValues(compiler.fields, record)))
+        .map(({ key }) => key)
+    expect(keys(denied(iamUser('alice')))).toEqual(['unauthorized-calls~1'])
+    expect(keys(denied(assumedRole('app-orders', 'alice-laptop')))).toEqual([
+      'unauthorized-calls~1'
+    ])
+    expect(keys(denied(assumedRole('app-orders', 'worker')))).toEqual(['unauthorized-calls~2'])
+    expect(keys(denied(iamUser('bob')))).toEqual(['unauthorized-calls'])
   })
 })

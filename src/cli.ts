@@ -8,6 +8,8 @@ import type { Log } from './run/log.js'
 import { athenaSettings } from './plan/plan.js'
 import { makeReport } from './pipeline.js'
 import { loadRunRules } from './plan/rules.js'
+import { loadRunSuppressions } from './plan/suppressions.js'
+import { scanRules } from './rules/suppressions.js'
 import { notAllowedMessage } from './reports/permissions/report.js'
 import { coldRunStatements } from './engine/athena/sql.js'
 import { InputError } from './inputs/validation.js'
@@ -121,7 +123,12 @@ async function main(argv: string[]): Promise<number> {
         throw new InputError(Input.Regions, 'is required with --print-sql, which makes no AWS call')
       }
       const { rules } = await loadRunRules(inputs, process.cwd(), stderrLog)
-      const settings = athenaSettings(inputs, inputs.regions, rules)
+      const suppressions = await loadRunSuppressions(inputs, process.cwd(), rules, stderrLog)
+      const settings = athenaSettings(
+        inputs,
+        inputs.regions,
+        scanRules(rules, suppressions?.active ?? [])
+      )
       for (const statement of coldRunStatements(settings)) {
         process.stdout.write(`${statement};\n\n`)
       }

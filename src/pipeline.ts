@@ -12,6 +12,7 @@ import { resolveRegions } from './plan/regions.js'
 import { loadRunRules } from './plan/rules.js'
 import { loadRunSuppressions } from './plan/suppressions.js'
 import { GAP_RULES } from './rules/gaps.js'
+import { scanRules } from './rules/suppressions.js'
 import { buildReports, reportFiles, type Reports } from './reports/index.js'
 import type { Scan } from './engine/scan.js'
 import { windowLabel } from './inputs/window.js'
@@ -62,7 +63,9 @@ export async function makeReport(inputs: Inputs, context: ReportContext): Promis
     s3: () => context.aws().s3,
     log: context.log
   })
-  const plan = makePlan(inputs, regions, rules)
+  // The suppressions are rules too, to the engines: suppressed findings come out of the scan as
+  // `key~N` tokens, counted exactly.
+  const plan = makePlan(inputs, regions, scanRules(rules, suppressions?.active ?? []))
   context.log.info(
     `Reading ${plan.accounts.length} account(s), ${plan.regions.length} region(s), day folders ${plan.folderDays.join(', ')}`
   )

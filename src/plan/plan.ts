@@ -20,7 +20,10 @@ export interface Scope {
   /** The day folders to read, `YYYY-MM-DD`: the window, plus the next day by event time. */
   readonly folderDays: readonly string[]
   readonly dedupe: boolean
-  /** The rules to run, by key in ascending code point order (as `loadRules` gives them). */
+  /**
+   * The rules to run, by key in ascending code point order, the suppressions compiled in
+   * (`scanRules`: a suppressed rule's events come out as `key~N`).
+   */
   readonly rules: readonly Rule[]
   /** Evidence kept per aggregate row (and listed per rule): the earliest events; 0 for none. */
   readonly evidenceLimit: number

@@ -22,6 +22,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'y
 import { isCalendarDate } from '../inputs/window.js'
 import { resolveField } from './fields.js'
 import { ACTOR_CANDIDATES, computedMatch, PRINCIPAL_CANDIDATES } from './identity.js'
+import { compareCodePoints } from './load.js'
 import type { Condition, Rule, Test } from './rule.js'
 import { lowerText, patternParts } from './values.js'
 
@@ -311,4 +312,35 @@ export async function readSuppressions(
 /** Whether the entry's last day is before `today` (`YYYY-MM-DD`, UTC). */
 export function isExpired(entry: Pick<SuppressionEntry, 'expires'>, today: string): boolean {
   return entry.expires !== undefined && entry.expires < today
+}
+
+/**
+ * The rules as the engines run them, with the entries that apply compiled in. A rule with entries
+ * becomes its own key where none of them matches, and `key~N` where entry N is the first of them
+ * that matches: each event a rule matches is one token of the `rules` column, suppressed or not,
+ * so the counts stay exact. Sorted by key, as `Scope.rules` is.
+ */
+export function scanRules(
+  rules: readonly Rule[],
+  entries: readonly Pick<SuppressionEntry, 'index' | 'rule' | 'condition'>[]
+): Rule[] {
+  const scanned = rules.flatMap((rule): Rule[] => {
+    const own = entries.filter((entry) => entry.rule === rule.key)
+    if (own.length === 0) return [rule]
+    const none = (of: readonly Pick<SuppressionEntry, 'condition'>[]): Condition[] =>
+      of.map((entry) => ({ kind: 'not', condition: entry.condition }))
+    const suppressed = own.map((entry, i): Rule => ({
+      ...rule,
+      key: `${rule.key}~${entry.index}`,
+      condition: {
+        kind: 'and',
+        all: [rule.condition, ...none(own.slice(0, i)), entry.condition]
+      }
+    }))
+    return [
+      { ...rule, condition: { kind: 'and', all: [rule.condition, ...none(own)] } },
+      ...suppressed
+    ]
+  })
+  return scanned.sort((a, b) => compareCodePoints(a.key, b.key))
 }
