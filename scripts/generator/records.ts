@@ -141,13 +141,17 @@ export function call(source: string, name: string, options: CallOptions = {}): J
  */
 export function denied(record: JsonObject): JsonObject {
   const ec2 = record.eventSource === 'ec2.amazonaws.com'
+  const arn = (record.userIdentity as JsonObject).arn
   return {
     ...record,
     eventID: eventId(),
     errorCode: ec2 ? 'Client.UnauthorizedOperation' : 'AccessDenied',
+    // S3 says no more than this, and an AWS service has no ARN to name.
     errorMessage: ec2
       ? 'You are not authorized to perform this operation.'
-      : `User: ${String((record.userIdentity as JsonObject).arn)} is not authorized to perform this operation`,
+      : typeof arn === 'string'
+        ? `User: ${arn} is not authorized to perform this operation`
+        : 'Access Denied',
     responseElements: null
   }
 }

@@ -170,6 +170,38 @@ export const DEFENSE_EVASION_CASES: readonly RuleCases[] = [
     }
   },
   {
+    rule: 'log-delivery-denied',
+    matches: {
+      'flow logs refused writing': denied(
+        call('s3', 'PutObject', {
+          identity: awsService('delivery.logs.amazonaws.com'),
+          request: { bucketName: 'org-flow-logs', key: 'AWSLogs/flow.log.gz' }
+        })
+      ),
+      'CloudTrail refused reading the ACL': denied(
+        call('s3', 'GetBucketAcl', {
+          identity: awsService('cloudtrail.amazonaws.com'),
+          request: { bucketName: 'org-cloudtrail-logs', acl: '' }
+        })
+      )
+    },
+    misses: {
+      'a delivery that went through': call('s3', 'PutObject', {
+        identity: awsService('delivery.logs.amazonaws.com'),
+        request: { bucketName: 'org-flow-logs', key: 'AWSLogs/flow.log.gz' }
+      }),
+      'a person refused writing': denied(
+        call('s3', 'PutObject', { request: { bucketName: 'org-flow-logs', key: 'x' } })
+      ),
+      'another service refused': denied(
+        call('s3', 'PutObject', {
+          identity: awsService('elasticmapreduce.amazonaws.com'),
+          request: { bucketName: 'emr-logs', key: 'x' }
+        })
+      )
+    }
+  },
+  {
     rule: 'cloudwatch-security-log-group-deleted',
     matches: {
       'the flow logs group deleted': deleteLogGroup('/vpc/flow-logs'),
