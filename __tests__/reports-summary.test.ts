@@ -98,8 +98,9 @@ const SUPPRESSIONS = parseSuppressions(
 
 /** A day with findings of three rules, one of them suppressed in part. */
 const FINDINGS_DAY: readonly AggregateRow[] = [
-  row({ events: 41_000 }),
-  row({ eventsource: 'sts.amazonaws.com', eventname: 'AssumeRole', events: 200 }),
+  // Global events, delivered again by a second trail: dedupe counts each once.
+  row({ events: 41_000, records: 41_180 }),
+  row({ eventsource: 'sts.amazonaws.com', eventname: 'AssumeRole', events: 200, records: 236 }),
   row({
     eventsource: 'cloudtrail.amazonaws.com',
     eventname: 'StopLogging',
@@ -253,7 +254,13 @@ async function quietSummary(): Promise<string> {
 
 async function rangeSummary(): Promise<string> {
   const reports = await reportsOf(RANGE_ROWS, { window: RANGE })
-  const run = { ...LOCAL_RUN, window: RANGE, accounts: [ACCOUNT], emptyFolders: SILENT_FOLDERS }
+  const run = {
+    ...LOCAL_RUN,
+    window: RANGE,
+    accounts: [ACCOUNT],
+    emptyFolders: SILENT_FOLDERS,
+    dedupe: false
+  }
   return renderSummary(run, reports, SUMMARY_LIMIT_BYTES)
 }
 
@@ -386,7 +393,7 @@ pie showData
 | Window | 2026-11-29 UTC, by event time |
 | Accounts | 111122223333 |
 | Regions | 2: eu-west-1, us-east-1 |
-| Events | 41,336 |
+| Events | 41,336; dedupe dropped 216 duplicate deliveries (41,552 records delivered) |
 | Athena | 117.7 MiB scanned, about $0.000563 (at $5/TB, 10 MB minimum); query [a1b2c3d4-0000-1111-2222-333344445555](https://us-east-1.console.aws.amazon.com/athena/home?region=us-east-1#/query-editor/history/a1b2c3d4-0000-1111-2222-333344445555) |
 | Rules | 3 run (3 built-in, 0 yours) |
 | Suppressions | .github/cloudtrail-report.yml: 2 entries, 12 findings suppressed |
@@ -445,7 +452,7 @@ pie showData
 | Window | 2026-11-29 UTC, by event time |
 | Accounts | 111122223333, 444455556666 |
 | Regions | 2: eu-west-1, us-east-1 |
-| Events | 7,250 |
+| Events | 7,250; dedupe dropped 0 duplicate deliveries (7,250 records delivered) |
 | Log files | 1,234 read; 0 day folders of the window without any |
 | Rules | 93 run (93 built-in, 0 yours) |
 `)
@@ -512,7 +519,7 @@ xychart-beta
 | Window | 2026-11-23..2026-11-29 UTC, by event time |
 | Accounts | 111122223333 |
 | Regions | 2: eu-west-1, us-east-1 |
-| Events | 5,000 |
+| Events | 5,000 (dedupe off: every delivered record counts) |
 | Log files | 1,234 read; 6 day folders of the window without any |
 | Rules | 93 run (93 built-in, 0 yours) |
 `)
@@ -582,7 +589,7 @@ pie showData
 | Window | 2026-11-29 UTC, by event time |
 | Accounts | 111122223333, 444455556666 |
 | Regions | 2: eu-west-1, us-east-1 |
-| Events | 1,318 |
+| Events | 1,318; dedupe dropped 0 duplicate deliveries (1,318 records delivered) |
 | Log files | 1,234 read; 3 day folders of the window without any |
 | Rules | 93 run (93 built-in, 0 yours) |
 | fail-on | 1 logging gap matched |

@@ -73,8 +73,8 @@ export interface Reports {
   readonly suppressed: readonly RuleResult[]
   /** Findings suppressed by each entry of the suppressions file, by its index. */
   readonly suppressedByEntry: ReadonlyMap<number, number>
-  /** Records delivered, every copy counted, beside `totalEvents`; `undefined` when not known. */
-  readonly records?: number
+  /** Records delivered, every copy counted: `totalEvents` plus what dedupe dropped. */
+  readonly records: number
   /** The suppressions file, as `suppressed.csv` names its entries. */
   readonly suppressionsFile?: string
 }
@@ -126,10 +126,12 @@ export async function buildReports(
       ? undefined
       : new PermissionsTally(options.permissions.selection, options.permissions.allowList)
   let totalEvents = 0
+  let records = 0
   for await (const row of aggregate) {
     permissions?.add(row)
     gaps?.add(row)
     totalEvents += row.events
+    records += row.records
     events.add([row.region, row.eventsource, row.eventname, row.eventdate], row.events)
     if (row.errorcode !== '')
       errors.add([row.eventsource, row.eventname, row.errorcode], row.events)
@@ -156,6 +158,7 @@ export async function buildReports(
   )
   return {
     totalEvents,
+    records,
     events: events.sorted(),
     errors: errors.sorted(),
     principals: [...principals]

@@ -26,7 +26,6 @@ function artifactCell({ name, runUrl, upload }: ArtifactStatus): string {
 /** Events, and with `dedupe` how many delivered records were copies of an event already counted. */
 function eventsCell(run: RunInfo, reports: Reports): string {
   const events = formatCount(reports.totalEvents)
-  if (reports.records === undefined) return events
   if (!run.dedupe) return `${events} (dedupe off: every delivered record counts)`
   const dropped = reports.records - reports.totalEvents
   return `${events}; dedupe dropped ${counted(dropped, 'duplicate delivery', 'duplicate deliveries')} (${counted(reports.records, 'record')} delivered)`
