@@ -36,7 +36,7 @@ export function tables(markdown: string): MarkdownTable[] {
 
 /**
  * A cell's text as it reads: no markup, a link its text, entities decoded, a zero-width space a
- * place to wrap.
+ * place to wrap, a word joiner nothing.
  */
 function visible(cell: string): string {
   return cell
@@ -46,6 +46,7 @@ function visible(cell: string): string {
     .replace(/\*\*/g, '')
     .replace(/\\(.)/g, '$1')
     .replace(/&#8203;/g, ' ')
+    .replace(/&#8288;/g, '')
     .replace(/&nbsp;/g, '\u00a0')
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')

@@ -294,14 +294,14 @@ describe('the summary', () => {
 | Level | Rule | Findings | Who | When (UTC) |
 | --- | --- | --- | --- | --- |
 | 🟥&nbsp;critical | Root user activity<br><sub>root-activity</sub> | **1**<br>1 succeeded | arn:aws:iam::111122223333:root | 03:12 |
-| 🟧&nbsp;high | CloudTrail trail changed or stopped<br><sub>cloudtrail-changes</sub> | **4**<br>3 succeeded, 1 denied | …111122223333:role/aw…2c3d4e5f6a7b +2<br>alice@&#8203;example.com, mallory | 03:12–11:00 |
-| 🟦&nbsp;low | API call denied<br><sub>unauthorized-calls</sub> | **120**<br>120 denied | …111122223333:role/ci-deploy<br>gha-1234 | 08:10–09:15 |
+| 🟧&nbsp;high | CloudTrail trail changed or stopped<br><sub>cloudtrail-changes</sub> | **4**<br>3 succeeded, 1 denied | …&#8288;111122223333:role/aw…&#8288;2c3d4e5f6a7b +2<br>alice@&#8203;example.com | 03:12–11:00 |
+| 🟦&nbsp;low | API call denied<br><sub>unauthorized-calls</sub> | **120**<br>120 denied | …&#8288;111122223333:role/ci-deploy<br>gha-1234 | 08:10–09:15 |
 
 <details><summary>🟥 Root user activity: 1 finding</summary>
 
 | Time (UTC) | Actor, source IP | Event, outcome | Target |
 | --- | --- | --- | --- |
-| 03:12:44 | …111122223333:root<br>&lt;img sr…=alert(1)&gt;\\|x | StopLogging<br>success<br>cloudtrail · us-east-1 | …:trail/or…nization-trail |
+| 03:12:44 | …&#8288;111122223333:root<br>&lt;img sr…&#8288;=alert(1)&gt;\\|x | StopLogging<br>success<br>cloudtrail · us-east-1 | …&#8288;:trail/or…&#8288;nization-trail |
 
 </details>
 
@@ -309,9 +309,9 @@ describe('the summary', () => {
 
 | Time (UTC) | Actor, source IP | Event, outcome | Target |
 | --- | --- | --- | --- |
-| 03:12:44 | …111122223333:root<br>&lt;img sr…=alert(1)&gt;\\|x | StopLogging<br>success<br>cloudtrail · us-east-1 | …:trail/or…nization-trail |
-| 10:00:01 | alice@&#8203;example.com<br>203.0.113.7 | StopLogging<br>success<br>cloudtrail · us-east-1 | …:trail/or…nization-trail |
-| 10:05:00 | alice@&#8203;example.com<br>203.0.113.7 | StopLogging<br>success<br>cloudtrail · us-east-1 | …:trail/or…nization-trail |
+| 03:12:44 | …&#8288;111122223333:root<br>&lt;img sr…&#8288;=alert(1)&gt;\\|x | StopLogging<br>success<br>cloudtrail · us-east-1 | …&#8288;:trail/or…&#8288;nization-trail |
+| 10:00:01 | alice@&#8203;example.com<br>203.0.113.7 | StopLogging<br>success<br>cloudtrail · us-east-1 | …&#8288;:trail/or…&#8288;nization-trail |
+| 10:05:00 | alice@&#8203;example.com<br>203.0.113.7 | StopLogging<br>success<br>cloudtrail · us-east-1 | …&#8288;:trail/or…&#8288;nization-trail |
 
 1 more in findings.csv.
 
@@ -363,11 +363,11 @@ pie showData
 
 ### Top principals
 
-| Principal | Actors | Type | Events | Errors |
-| --- | --- | --- | ---: | ---: |
-| arn:aws:iam::111122223333:role/ci-deploy | gha-1234 | AssumedRole | 41,320 | 120 |
-| …111122223333:role/security-scanner | scan | AssumedRole | 12 | 12 |
-| …111122223333:role/aws-r…a1b2c3d4e5f6a7b | alice@&#8203;example.com | AssumedRole | 2 | 0 |
+| Principal, actors | Type | Events | Errors |
+| --- | --- | ---: | ---: |
+| arn:aws:iam::111122223333:role/ci-deploy<br>gha-1234 | AssumedRole | 41,320 | 120 |
+| …&#8288;111122223333:role/security-scanner<br>scan | AssumedRole | 12 | 12 |
+| …&#8288;111122223333:role/aws-r…&#8288;a1b2c3d4e5f6a7b<br>alice@&#8203;example.com | AssumedRole | 2 | 0 |
 
 2 more rows are in principals.csv.
 
@@ -428,9 +428,9 @@ pie showData
 
 ### Top principals
 
-| Principal | Actors | Type | Events | Errors |
-| --- | --- | --- | ---: | ---: |
-| arn:aws:iam::111122223333:role/ci-deploy | gha-1234 | AssumedRole | 7,250 | 28 |
+| Principal, actors | Type | Events | Errors |
+| --- | --- | ---: | ---: |
+| arn:aws:iam::111122223333:role/ci-deploy<br>gha-1234 | AssumedRole | 7,250 | 28 |
 
 ### Errors
 
@@ -453,7 +453,7 @@ pie showData
 | Accounts | 111122223333, 444455556666 |
 | Regions | 2: eu-west-1, us-east-1 |
 | Events | 7,250; dedupe dropped 0 duplicate deliveries (7,250 records delivered) |
-| Log files | 1,234 read; 0 day folders of the window without any |
+| Log files | 1,234 read; every day folder of the window has some |
 | Rules | 93 run (93 built-in, 0 yours) |
 `)
   })
@@ -502,9 +502,9 @@ xychart-beta
 
 ### Top principals
 
-| Principal | Actors | Type | Events | Errors |
-| --- | --- | --- | ---: | ---: |
-| arn:aws:iam::111122223333:role/ci-deploy | gha-1234 | AssumedRole | 5,000 | 0 |
+| Principal, actors | Type | Events | Errors |
+| --- | --- | ---: | ---: |
+| arn:aws:iam::111122223333:role/ci-deploy<br>gha-1234 | AssumedRole | 5,000 | 0 |
 
 ### Regions
 
@@ -566,9 +566,9 @@ pie showData
 
 ### Top principals
 
-| Principal | Actors | Type | Events | Errors |
-| --- | --- | --- | ---: | ---: |
-| arn:aws:iam::111122223333:role/ci-deploy | gha-1234 | AssumedRole | 1,318 | 7 |
+| Principal, actors | Type | Events | Errors |
+| --- | --- | ---: | ---: |
+| arn:aws:iam::111122223333:role/ci-deploy<br>gha-1234 | AssumedRole | 1,318 | 7 |
 
 ### Errors
 
@@ -639,17 +639,61 @@ pie showData
     }
   })
 
+  it('lists every rule that matched, with a block of findings for the first `top` of them', async () => {
+    const summary = renderSummary(
+      { ...RUN, top: 1 },
+      await reportsOf(FINDINGS_DAY, { suppressions: SUPPRESSIONS.entries }),
+      SUMMARY_LIMIT_BYTES
+    )
+    const findings = summary.slice(summary.indexOf('### Findings'), summary.indexOf('### Events'))
+    expect(
+      tables(findings)[0]
+        ?.lines.slice(2)
+        .map((line) => line.split(' | ')[1])
+    ).toEqual([
+      'Root user activity<br><sub>root-activity</sub>',
+      'CloudTrail trail changed or stopped<br><sub>cloudtrail-changes</sub>',
+      'API call denied<br><sub>unauthorized-calls</sub>'
+    ])
+    expect(findings.match(/<details>/g)).toHaveLength(1)
+    expect(findings).toContain('\nThe findings of the 2 other rules are in findings.csv.\n')
+    expect(findings).not.toContain('rules.csv')
+  })
+
+  it('names the actors a principal does not already name: not an IAM user’s name, not a service', async () => {
+    const reports = await reportsOf([
+      row({
+        identitytype: 'IAMUser',
+        principal: `arn:aws:iam::${ACCOUNT}:user/bert`,
+        actor: 'bert',
+        events: 3
+      }),
+      row({
+        identitytype: 'AWSService',
+        principal: 'rds.amazonaws.com',
+        actor: 'rds.amazonaws.com',
+        events: 2
+      })
+    ])
+    const summary = renderSummary(RUN, reports, SUMMARY_LIMIT_BYTES)
+    expect(summary).toContain(
+      '| Principal, actors | Type | Events | Errors |\n| --- | --- | ---: | ---: |\n' +
+        `| arn:aws:iam::${ACCOUNT}:user/bert | IAMUser | 3 | 0 |\n` +
+        '| rds.amazonaws.com | AWSService | 2 | 0 |\n'
+    )
+  })
+
   it('shortens a long ARN in the middle: its start first, then the middle of its name', () => {
     expect(shortened(`arn:aws:iam::${ACCOUNT}:role/ci-deploy`)).toBe(
       'arn:aws:iam::111122223333:role/ci-deploy'
     )
-    expect(shortened(SSO_ROLE)).toBe('…111122223333:role/aws-r…a1b2c3d4e5f6a7b')
-    expect(shortened(`arn:aws:iam::${ACCOUNT}:root`, 24)).toBe('…111122223333:root')
+    expect(shortened(SSO_ROLE)).toBe('…&#8288;111122223333:role/aws-r…&#8288;a1b2c3d4e5f6a7b')
+    expect(shortened(`arn:aws:iam::${ACCOUNT}:root`, 24)).toBe('…&#8288;111122223333:root')
     expect(shortened(`arn:aws:cloudtrail:us-east-1:${ACCOUNT}:trail/organization-trail`, 21)).toBe(
-      '…:trail/o…ation-trail'
+      '…&#8288;:trail/o…&#8288;ation-trail'
     )
     expect(shortened(`Mozilla/5.0 ${'x'.repeat(60)} Safari/605.1.15`)).toBe(
-      'Mozilla/5.0 xxx…xxxxxxxx Safari/605.1.15'
+      'Mozilla/5.0 xxx…&#8288;xxxxxxxx Safari/605.1.15'
     )
   })
 
@@ -756,7 +800,7 @@ pie showData
       SUMMARY_LIMIT_BYTES
     )
     expect(summary).toContain(
-      '| Log files | 1,234 read; 1 skipped (listed below); 0 day folders of the window without any |'
+      '| Log files | 1,234 read; 1 skipped (listed below); every day folder of the window has some |'
     )
     expect(summary).toContain(
       '### Skipped log files\n\n| File | Reason |\n| --- | --- |\n| AWSLogs/x.json.gz | unexpected end of file |\n'
@@ -837,7 +881,7 @@ pie showData
     )
     const summary = renderSummary({ ...RUN, top: 1000 }, await reportsOf(many), 65_000)
     expect(Buffer.byteLength(summary)).toBeLessThanOrEqual(65_000)
-    expect(summary).toContain('2,500 more rows are in events.csv.')
+    expect(summary).toContain('2,750 more rows are in events.csv.')
     expect(summary).toContain('2,996 more, counted and not listed (evidence-limit).')
   })
 

@@ -9,7 +9,15 @@ import { formatCount } from '../../format.js'
 import { windowDays, type Window } from '../../inputs/window.js'
 import type { PrincipalActivity, Reports } from '../index.js'
 import type { Counted } from '../tally.js'
-import { counted, listed, mermaidLabel, section, serviceName, shortened } from './text.js'
+import {
+  counted,
+  listed,
+  mermaidLabel,
+  namedActors,
+  section,
+  serviceName,
+  shortened
+} from './text.js'
 
 /** Slices of the services' pie: the largest, then one for all the others. */
 const PIE_SLICES = 9
@@ -94,18 +102,26 @@ function byPrincipal(principals: readonly PrincipalActivity[]): PrincipalTotal[]
   )
 }
 
+/** The principal, and under it the people or sessions that acted as it. */
+function whoCell(total: PrincipalTotal): string {
+  const actors = listed(
+    namedActors([total.principal], total.actors.sort(compareText)).map((actor) =>
+      shortened(actor, 24)
+    ),
+    2
+  )
+  const principal = shortened(total.principal)
+  return actors === '' ? principal : `${principal}<br>${actors}`
+}
+
 export function topPrincipals(reports: Reports, top: number): string {
   const rows = byPrincipal(reports.principals).map((total) => [
-    shortened(total.principal),
-    listed(
-      total.actors.sort(compareText).map((actor) => shortened(actor, 24)),
-      2
-    ),
+    whoCell(total),
     shortened(total.identitytype, 20),
     formatCount(total.events),
     formatCount(total.errors)
   ])
-  return section('Top principals', ['Principal', 'Actors', 'Type', 'Events', 'Errors'], rows, top, {
+  return section('Top principals', ['Principal, actors', 'Type', 'Events', 'Errors'], rows, top, {
     numeric: 2,
     rest: 'in principals.csv'
   })

@@ -9,7 +9,16 @@ import type { Finding, RuleResult } from '../findings.js'
 import type { DayFolder } from '../../engine/scan.js'
 import { LOGGING_GAP } from '../../rules/gaps.js'
 import { escapeHtml, escapeText, table } from '../markdown.js'
-import { cell, counted, listed, serviceName, shortened, timeOf, timeSpan } from './text.js'
+import {
+  cell,
+  counted,
+  listed,
+  namedActors,
+  serviceName,
+  shortened,
+  timeOf,
+  timeSpan
+} from './text.js'
 
 /** A mark per level, so the eye finds the severe rows before reading them. */
 export const LEVEL_MARKS: Readonly<Record<Level, string>> = {
@@ -24,8 +33,13 @@ export interface FindingsContext {
   readonly oneDay: boolean
   /** More than one account in the run: each finding says its account. */
   readonly accounts: number
-  /** Rows per table, and findings shown per rule. */
+  /** Rules with a block of their first findings, and findings shown per rule. */
   readonly top: number
+  /**
+   * Rows of the rules table: every rule by default, since a reader must see each rule that
+   * matched; fewer only when the summary is too large for GitHub.
+   */
+  readonly rules?: number
   /** The run's regions, whose folders an account's day has. */
   readonly regions: number
   /** Day folders of the window without a log file (the local engine lists them; Athena cannot). */
@@ -51,7 +65,7 @@ function who(result: RuleResult): string {
     1
   )
   const actors = listed(
-    result.actors.filter((actor) => actor !== '').map((actor) => shortened(actor, 24)),
+    namedActors(result.principals, result.actors).map((actor) => shortened(actor, 24)),
     2
   )
   return actors === '' ? principals : `${principals}<br>${actors}`
@@ -206,13 +220,19 @@ function details(result: RuleResult, context: FindingsContext): string {
 /** The findings table and each rule's block; `''` when nothing matched. */
 export function findingsSection(results: readonly RuleResult[], context: FindingsContext): string {
   if (results.length === 0) return ''
-  const rows = results.slice(0, context.top)
+  const rows = results.slice(0, context.rules ?? results.length)
   const left = results.length - rows.length
   const header = table(
     ['Level', 'Rule', 'Findings', 'Who', context.oneDay ? 'When (UTC)' : 'First – last (UTC)'],
     rows.map((result) => ruleRow(result, context.oneDay))
   )
   const more = left === 0 ? '' : `\n${counted(left, 'more rule')} in rules.csv.\n`
-  const blocks = rows.map((result) => details(result, context)).join('\n')
-  return `### Findings\n\n${header}${more}\n${blocks}`
+  const detailed = results.slice(0, Math.min(context.top, rows.length))
+  const blocks = detailed.map((result) => details(result, context)).join('\n')
+  const unlisted = rows.length - detailed.length
+  const rest =
+    unlisted === 0
+      ? ''
+      : `\nThe findings of the ${unlisted === 1 ? 'other rule' : `${formatCount(unlisted)} other rules`} are in findings.csv.\n`
+  return `### Findings\n\n${header}${more}\n${blocks}${rest}`
 }

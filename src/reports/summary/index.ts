@@ -108,6 +108,7 @@ function render(run: RunInfo, reports: Reports, rows: number): string {
       accounts: run.accounts.length,
       regions: run.regions.length,
       top: rows,
+      rules: rows === run.top ? undefined : rows,
       emptyFolders: run.emptyFolders
     }),
     suppressionsSection(run, reports, rows),

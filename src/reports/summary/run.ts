@@ -59,7 +59,11 @@ function logFilesCell(run: RunInfo): string | undefined {
   }
   const empty = run.emptyFolders?.length ?? 0
   if (run.emptyFolders !== undefined) {
-    parts.push(`${counted(empty, 'day folder')} of the window without any`)
+    parts.push(
+      empty === 0
+        ? 'every day folder of the window has some'
+        : `${counted(empty, 'day folder')} of the window without any`
+    )
   }
   return parts.length === 0 ? undefined : parts.join('; ')
 }

@@ -26,6 +26,14 @@ function middle(chars: readonly string[], limit: number): string {
   return `${chars.slice(0, head).join('')}…${chars.slice(-tail).join('')}`
 }
 
+/**
+ * A word joiner after each `…` of a shortened value, as an entity (the raw character would be
+ * stripped as invisible): browsers may break a line after `…`, which splits the word it stands in.
+ */
+function joined(escaped: string): string {
+  return escaped.replaceAll('…', '…&#8288;')
+}
+
 /** `arn:partition:service:region:account:resource`, the resource holding any further `:`. */
 const ARN = /^arn:[^:]*:[^:]*:[^:]*:([^:]*):(.+)$/s
 
@@ -39,13 +47,13 @@ export function shortened(value: string, limit = WORD_LIMIT): string {
   const chars = Array.from(value)
   if (chars.length <= limit) return escapeText(value)
   const arn = ARN.exec(value)
-  if (arn === null) return escapeText(middle(chars, limit))
+  if (arn === null) return joined(escapeText(middle(chars, limit)))
   const account = arn[1] === '' ? '' : `${arn[1] as string}:`
   const resource = Array.from(arn[2] as string)
   const room = limit - 1 - account.length
   if (room >= Math.min(resource.length, 16))
-    return escapeText(`…${account}${middle(resource, room)}`)
-  return escapeText(`…:${middle(resource, limit - 2)}`)
+    return joined(escapeText(`…${account}${middle(resource, room)}`))
+  return joined(escapeText(`…:${middle(resource, limit - 2)}`))
 }
 
 /** `1 finding`, `2 findings`. */
@@ -84,6 +92,18 @@ export function timeSpan(first: string, last: string, oneDay: boolean): string {
   const to = minutes(last)
   if (from === to) return from
   return oneDay ? `${from}–${to}` : `${from} – ${to}`
+}
+
+/**
+ * The actors worth naming beside their principals: not `''`, and not one a principal already
+ * says (an AWS service is its own actor; an IAM user's name ends its ARN).
+ */
+export function namedActors(principals: readonly string[], actors: readonly string[]): string[] {
+  return actors.filter(
+    (actor) =>
+      actor !== '' &&
+      !principals.some((principal) => principal === actor || principal.endsWith(`/${actor}`))
+  )
 }
 
 /** The first `shown` items, and how many more there are. */
