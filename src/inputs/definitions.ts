@@ -169,7 +169,7 @@ export const INPUTS: Readonly<Record<Input, InputDefinition>> = {
     default: 'projection'
   },
   [Input.Top]: {
-    description: `Rows per table in the job summary (${range(Input.Top)}).`,
+    description: `Rows per table in the job summary, rules with a block of findings and findings per block; the findings table lists every rule that matched (${range(Input.Top)}).`,
     values: range(Input.Top),
     default: '10'
   },
