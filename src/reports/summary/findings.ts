@@ -49,11 +49,17 @@ export interface FindingsContext {
 function outcomes(result: RuleResult): string {
   if (result.rule.key === LOGGING_GAP) return counted(result.findings, 'day')
   const parts = [
-    result.success > 0 ? `${formatCount(result.success)} succeeded` : '',
-    result.denied > 0 ? `${formatCount(result.denied)} denied` : '',
-    result.error > 0 ? `${formatCount(result.error)} failed` : ''
-  ].filter((part) => part !== '')
-  return `**${formatCount(result.findings)}**<br>${parts.join(', ')}`
+    [result.success, 'succeeded'] as const,
+    [result.denied, 'denied'] as const,
+    [result.error, 'failed'] as const
+  ].filter(([count]) => count > 0)
+  const [only] = parts
+  // All of one outcome: the count says it once.
+  if (parts.length === 1 && only !== undefined && only[0] === result.findings) {
+    return `**${formatCount(result.findings)}** ${only[1]}`
+  }
+  const each = parts.map(([count, outcome]) => `${formatCount(count)} ${outcome}`)
+  return `**${formatCount(result.findings)}**<br>${each.join(', ')}`
 }
 
 function who(result: RuleResult): string {
@@ -61,7 +67,7 @@ function who(result: RuleResult): string {
     return listed([...new Set(result.listed.map((gap) => shortened(gap.account, 16)))], 2)
   }
   const principals = listed(
-    result.principals.map((principal) => shortened(principal, 34)),
+    result.principals.map((principal) => shortened(principal, 30)),
     1
   )
   const actors = listed(

@@ -27,11 +27,12 @@ function middle(chars: readonly string[], limit: number): string {
 }
 
 /**
- * A word joiner after each `…` of a shortened value, as an entity (the raw character would be
- * stripped as invisible): browsers may break a line after `…`, which splits the word it stands in.
+ * A word joiner after a leading `…`, as an entity (the raw character would be stripped as
+ * invisible): browsers may break a line after `…`, which would leave it alone on its line. A `…`
+ * inside the value stays a place to wrap, which narrow columns need.
  */
 function joined(escaped: string): string {
-  return escaped.replaceAll('…', '…&#8288;')
+  return escaped.startsWith('…') ? `…&#8288;${escaped.slice(1)}` : escaped
 }
 
 /** `arn:partition:service:region:account:resource`, the resource holding any further `:`. */
@@ -47,7 +48,7 @@ export function shortened(value: string, limit = WORD_LIMIT): string {
   const chars = Array.from(value)
   if (chars.length <= limit) return escapeText(value)
   const arn = ARN.exec(value)
-  if (arn === null) return joined(escapeText(middle(chars, limit)))
+  if (arn === null) return escapeText(middle(chars, limit))
   const account = arn[1] === '' ? '' : `${arn[1] as string}:`
   const resource = Array.from(arn[2] as string)
   const room = limit - 1 - account.length
