@@ -63,6 +63,6 @@ describe('the bundled action with the local engine', () => {
     // The action ran once, in the main thread: each output set once, one summary.
     const outputs = await readFile(join(workdir, 'github-output'), 'utf8')
     expect(outputs.match(/^total-events<</gm)).toHaveLength(1)
-    expect(run.summary.match(/^## CloudTrail activity, /gm)).toHaveLength(1)
+    expect(run.summary.match(/^## CloudTrail report, /gm)).toHaveLength(1)
   })
 })

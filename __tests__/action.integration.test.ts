@@ -368,47 +368,54 @@ describe('the bundled action against moto', () => {
 /** The job summary for `AGGREGATE`, moto's regions and the query moto ran, byte for byte. */
 function expectedSummary(queryId: string): string {
   const link = `https://us-east-1.console.aws.amazon.com/athena/home?region=us-east-1#/query-editor/history/${queryId}`
-  return `## CloudTrail activity, 2024-03-10
+  return `## CloudTrail report, 2024-03-10
 
-|  |  |
-| --- | --- |
-| Window | 2024-03-10 UTC, by event time |
-| Accounts | 123456789012 |
-| Regions | 2: ${TRAIL_REGIONS.join(', ')} |
-| Total events | 212 |
-| Data scanned | 0 B (about $0.000048 at $5/TB, 10 MB minimum) |
-| Athena query | [${queryId}](${link}) |
+**5 low findings; 0 critical** in 2024-03-10 for 1 account, 2 regions, 212 events.
 
-### 🚩 Detections
+### Findings
 
-| Level | Rule | Findings | Principals |
-| --- | --- | --- | --- |
-| low | API call denied (unauthorized-calls) | 5 | arn:aws:iam::123456789012:role/reader |
+| Level | Rule | Findings | Who | When (UTC) |
+| --- | --- | --- | --- | --- |
+| 🟦&nbsp;low | API call denied<br><sub>unauthorized-calls</sub> | **5** denied | …&#8288;123456789012:role/reader<br>i-0123456789abcdef0 | 08:00–09:30 |
 
-5 findings are counted but not listed in findings.csv (evidence-limit 100).
+<details><summary>🟦 API call denied: 5 findings, none listed</summary>
+
+All counted and not listed (evidence-limit).
+
+</details>
+
+### Events per service
+
+\`\`\`mermaid
+pie showData
+  "s3" : 125
+  "ec2" : 42
+  "sts" : 42
+  "iam" : 3
+\`\`\`
 
 ### Top events
 
-| Region | Event source | Event name | Date | Events |
-| --- | --- | --- | --- | ---: |
-| us-east-1 | s3.amazonaws.com | GetObject | 2024-03-10 | 125 |
-| eu-west-1 | ec2.amazonaws.com | DescribeInstances | 2024-03-10 | 42 |
-| eu-west-1 | sts.amazonaws.com | AssumeRole | 2024-03-10 | 42 |
-| us-east-1 | iam.amazonaws.com | CreateAccessKey | 2024-03-10 | 3 |
+| Region | Event | Events |
+| --- | --- | ---: |
+| us-east-1 | s3 GetObject | 125 |
+| eu-west-1 | ec2 DescribeInstances | 42 |
+| eu-west-1 | sts AssumeRole | 42 |
+| us-east-1 | iam CreateAccessKey | 3 |
 
 ### Top principals
 
-| Identity type | Principal | Events | Errors | Distinct calls |
-| --- | --- | ---: | ---: | ---: |
-| AssumedRole | arn:aws:iam::123456789012:role/reader | 125 | 5 | 1 |
-| IAMUser | arn:aws:iam::123456789012:user/ci | 45 | 0 | 2 |
-| AWSService | lambda.amazonaws.com | 42 | 0 | 1 |
+| Principal, actors | Type | Events | Errors |
+| --- | --- | ---: | ---: |
+| arn:aws:iam::123456789012:role/reader<br>i-0123456789abcdef0 | AssumedRole | 125 | 5 |
+| arn:aws:iam::123456789012:user/ci | IAMUser | 45 | 0 |
+| lambda.amazonaws.com | AWSService | 42 | 0 |
 
 ### Errors
 
-| Event source | Event name | Error code | Events |
-| --- | --- | --- | ---: |
-| s3.amazonaws.com | GetObject | AccessDenied | 5 |
+| Event | Error code | Events |
+| --- | --- | ---: |
+| s3 GetObject | AccessDenied | 5 |
 
 ### Regions
 
@@ -417,14 +424,15 @@ function expectedSummary(queryId: string): string {
 | us-east-1 | 128 |
 | eu-west-1 | 84 |
 
-### Events per service
+### Run
 
-\`\`\`mermaid
-pie showData
-  "s3.amazonaws.com" : 125
-  "ec2.amazonaws.com" : 42
-  "sts.amazonaws.com" : 42
-  "iam.amazonaws.com" : 3
-\`\`\`
+|  |  |
+| --- | --- |
+| Window | 2024-03-10 UTC, by event time |
+| Accounts | 123456789012 |
+| Regions | 2: ${TRAIL_REGIONS.join(', ')} |
+| Events | 212; dedupe dropped 0 duplicate deliveries (212 records delivered) |
+| Athena | 0 B scanned, about $0.000048 (at $5/TB, 10 MB minimum); query [${queryId}](${link}) |
+| Rules | 94 run (94 built-in, 0 yours) |
 `
 }

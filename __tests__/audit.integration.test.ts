@@ -67,7 +67,7 @@ describe('fail-on in the bundled action', () => {
     expect(run.stdout).toContain(
       `::error::fail-on matched ${flagged} events: root-activity (${rootActivity}), StopLogging (${stopLogging}), vpc-changes (${vpc})`
     )
-    expect(run.summary).toContain(`| Flagged (fail-on) | ${flagged} |`)
+    expect(run.summary).toContain(`| fail-on | ${flagged} events matched |`)
     for (const file of [
       'events.csv',
       'errors.csv',

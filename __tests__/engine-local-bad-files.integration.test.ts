@@ -303,8 +303,7 @@ describe('the skipped line of the summary', () => {
   }
 
   const summaryLines = (truncated: string, digest: string): string[] => [
-    '| Log files read | 1 |',
-    '| Log files skipped | 2 (listed below) |',
+    '| Log files | 1 read; 2 skipped (listed below); ',
     [
       '### Skipped log files',
       '',

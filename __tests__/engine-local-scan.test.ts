@@ -131,7 +131,7 @@ describe('local engine on a generated bucket', () => {
     }
     expect(principals('AWSAccount')).toEqual(new Set(['999988887777']))
     for (const principal of principals('AWSService'))
-      expect(principal).toMatch(/^[a-z0-9]+\.amazonaws\.com$/)
+      expect(principal).toMatch(/^[a-z0-9.-]+\.amazonaws\.com$/)
     // The assumed role without a session issuer or ARN (an odd record) falls back to the account.
     for (const principal of principals('AssumedRole')) {
       expect(principal).toMatch(/^(arn:aws:iam::\d{12}:role\/.+|\d{12})$/)

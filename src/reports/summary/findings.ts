@@ -200,16 +200,20 @@ function details(result: RuleResult, context: FindingsContext): string {
   const shown = result.listed.slice(0, context.top)
   const gaps = result.rule.key === LOGGING_GAP
   const noun = gaps ? 'days' : 'findings'
+  const all = `${formatCount(result.findings)} ${result.findings === 1 ? noun.slice(0, -1) : noun}`
   const heading =
     shown.length === result.findings
-      ? `${formatCount(result.findings)} ${result.findings === 1 ? noun.slice(0, -1) : noun}`
-      : `first ${formatCount(shown.length)} of ${formatCount(result.findings)} ${noun}`
+      ? all
+      : shown.length === 0
+        ? `${all}, none listed`
+        : `first ${formatCount(shown.length)} of ${formatCount(result.findings)} ${noun}`
   // The block's summary line is HTML, where markdown escapes would show.
   const title = Array.from(result.rule.title)
   const shownTitle = title.length > 80 ? `${title.slice(0, 80).join('')}…` : result.rule.title
   const summary = `${LEVEL_MARKS[result.rule.level]} ${escapeHtml(shownTitle)}: ${heading}`
   if (shown.length === 0) {
-    return `<details><summary>${summary}</summary>\n\n${rest(result, 0).trimStart()}\n</details>\n`
+    // `top` is at least 1: nothing shown is nothing listed.
+    return `<details><summary>${summary}</summary>\n\nAll counted and not listed (evidence-limit).\n\n</details>\n`
   }
   const body = gaps
     ? table(
