@@ -7,7 +7,9 @@
  *   npm run render-summary                      a generated day, through the real pipeline
  *   npm run render-summary -- --markdown FILE   a summary.md made elsewhere
  *   options: --out DIR (default sample/render), --open (open every <details>),
- *            --readme (write docs/summary.png from the job summary width, details open)
+ *            --readme (write docs/summary.png at the job summary width, details open, of a
+ *            generated day run with a few of the built-in rules and three rows per table, so
+ *            that the image stays a size a README can show)
  *
  * It writes `summary-job.png` (job summary width) and `summary-comment.png` (pull request comment
  * width), and prints each table that does not fit its width (GitHub then cuts it off behind a
@@ -44,8 +46,24 @@ const CHROMIUM_FLAGS = [
   '--disable-sync'
 ]
 
-/** A generated day, reported on by the real pipeline with the local engine. */
-async function generatedSummary(): Promise<string> {
+/**
+ * The built-in rules of the README's image: a generated day has events for every rule, and a
+ * table of all of them would make an image too long to read.
+ */
+const README_RULES = [
+  'root-activity',
+  'cloudtrail-changes',
+  'iam-user-created',
+  'ec2-security-group-open-to-internet',
+  'unauthorized-calls',
+  'log-delivery-denied'
+]
+
+/**
+ * A generated day, reported on by the real pipeline with the local engine; for the README, with
+ * a few rules and three rows per table.
+ */
+async function generatedSummary(readme: boolean): Promise<string> {
   const work = await mkdtemp(join(tmpdir(), 'render-summary-'))
   try {
     const day = '2026-11-29'
@@ -62,7 +80,14 @@ async function generatedSummary(): Promise<string> {
       engine: 'local',
       'logs-dir': join(work, 'bucket'),
       account: accounts.join(','),
-      date: day
+      date: day,
+      ...(readme
+        ? {
+            'builtin-rules': 'false',
+            rules: README_RULES.map((name) => join(ROOT, 'rules', `${name}.yml`)).join(','),
+            top: '3'
+          }
+        : {})
     }
     const inputs = parseInputs((input) => values[input] ?? '', new Date('2026-12-01T06:00:00Z'))
     const report = await makeReport(inputs, {
@@ -156,7 +181,7 @@ const { values: options } = parseArgs({
 
 const markdown =
   options.markdown === undefined
-    ? await generatedSummary()
+    ? await generatedSummary(options.readme)
     : await readFile(options.markdown, 'utf8')
 await mkdir(options.out, { recursive: true })
 await writeFile(join(options.out, 'summary.md'), markdown)
