@@ -52,7 +52,7 @@ const CHROMIUM_FLAGS = [
  */
 const README_RULES = [
   'root-activity',
-  'cloudtrail-changes',
+  'cloudtrail-logging-stopped',
   'iam-user-created',
   'ec2-security-group-open-to-internet',
   'unauthorized-calls',
