@@ -433,6 +433,6 @@ pie showData
 | Regions | 2: ${TRAIL_REGIONS.join(', ')} |
 | Events | 212; dedupe dropped 0 duplicate deliveries (212 records delivered) |
 | Athena | 0 B scanned, about $0.000048 (at $5/TB, 10 MB minimum); query [${queryId}](${link}) |
-| Rules | 94 run (94 built-in, 0 yours) |
+| Rules | ${BUILTIN_RULES.length} run (${BUILTIN_RULES.length} built-in, 0 yours) |
 `
 }
