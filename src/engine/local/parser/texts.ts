@@ -1,4 +1,4 @@
-import { type Captures, ESCAPED, MISSING } from './captures.js'
+import { type Captures, ESCAPED, MISSING, RAW } from './captures.js'
 
 /** Past this many, new byte forms are decoded each time: the cache stays small. */
 const SEEN_BYTES_LIMIT = 1 << 16
@@ -31,17 +31,27 @@ export class Texts {
     return id
   }
 
-  /** The id of a captured value's text. */
+  /** The id of a captured value's text (`Captures.decode`). */
   idOf(captures: Captures, slot: number): number {
     const kind = captures.kinds[slot] as number
     if (kind === MISSING) return 0
-    if (kind === ESCAPED) return this.idOfText(captures.decode(slot))
-    const from = captures.starts[slot] as number
+    // Not by their bytes: `1.0` and "1.0" are the same bytes, but not the same text.
+    if (kind === ESCAPED || kind === RAW) return this.idOfText(captures.decode(slot))
+    return this.idOfBytes(captures, slot, captures.starts[slot] as number)
+  }
+
+  /**
+   * The id of the text of the captured string in `slot` (`ASCII` or `UTF8`, not escaped) from the
+   * byte at `from` (a character's first byte) to its end.
+   */
+  idOfBytes(captures: Captures, slot: number, from: number): number {
     const to = captures.ends[slot] as number
     const b = captures.bytes
     let h = 0x811c9dc5 ^ (to - from)
     for (let i = from; i < to; i++) h = Math.imul(h ^ (b[i] as number), 0x01000193)
     const entry = this.byHash.get(h)
+    const decode = (): string =>
+      from === captures.starts[slot] ? captures.decode(slot) : b.toString('utf8', from, to)
     if (entry !== undefined) {
       const known = this.seenBytes[entry] as Uint8Array
       if (known.length === to - from) {
@@ -49,9 +59,9 @@ export class Texts {
         while (j < known.length && known[j] === b[from + j]) j++
         if (j === known.length) return this.seenIds[entry] as number
       }
-      return this.idOfText(captures.decode(slot))
+      return this.idOfText(decode())
     }
-    const id = this.idOfText(captures.decode(slot))
+    const id = this.idOfText(decode())
     if (this.seenBytes.length < SEEN_BYTES_LIMIT) {
       this.byHash.set(h, this.seenBytes.length)
       this.seenBytes.push(Uint8Array.prototype.slice.call(b, from, to))
