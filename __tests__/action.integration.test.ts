@@ -45,12 +45,17 @@ const AGGREGATE_HEADER = [
   'actor',
   'rules',
   'events',
+  'records',
   'first',
   'last',
   'evidence'
 ]
 
-/** The aggregate Athena would compute; moto hands it out as the aggregation's result. */
+/** Rows given without `records`: each event delivered once, so records = events. */
+function withRecords(rows: readonly (string | null)[][]): (string | null)[][] {
+  return rows.map((row) => [...row.slice(0, 11), row[10] ?? null, ...row.slice(11)])
+}
+
 /**
  * The aggregate Athena would compute; moto hands it out as the aggregation's result. moto writes
  * the CSV without escaping quotes, so no row carries evidence (JSON): the refused reads are found
@@ -58,86 +63,88 @@ const AGGREGATE_HEADER = [
  */
 const AGGREGATE: AthenaResult = [
   AGGREGATE_HEADER,
-  [
-    ACCOUNT,
-    'us-east-1',
-    's3.amazonaws.com',
-    'GetObject',
-    DAY,
-    '',
-    'AssumedRole',
-    `arn:aws:iam::${ACCOUNT}:role/reader`,
-    'i-0123456789abcdef0',
-    '',
-    '120',
-    '',
-    '',
-    null
-  ],
-  [
-    ACCOUNT,
-    'eu-west-1',
-    'sts.amazonaws.com',
-    'AssumeRole',
-    DAY,
-    '',
-    'AWSService',
-    'lambda.amazonaws.com',
-    'lambda.amazonaws.com',
-    '',
-    '42',
-    '',
-    '',
-    null
-  ],
-  [
-    ACCOUNT,
-    'eu-west-1',
-    'ec2.amazonaws.com',
-    'DescribeInstances',
-    DAY,
-    '',
-    'IAMUser',
-    `arn:aws:iam::${ACCOUNT}:user/ci`,
-    'ci',
-    '',
-    '42',
-    '',
-    '',
-    null
-  ],
-  [
-    ACCOUNT,
-    'us-east-1',
-    's3.amazonaws.com',
-    'GetObject',
-    DAY,
-    'AccessDenied',
-    'AssumedRole',
-    `arn:aws:iam::${ACCOUNT}:role/reader`,
-    'i-0123456789abcdef0',
-    'unauthorized-calls',
-    '5',
-    `${DAY}T08:00:00Z`,
-    `${DAY}T09:30:00Z`,
-    null
-  ],
-  [
-    ACCOUNT,
-    'us-east-1',
-    'iam.amazonaws.com',
-    'CreateAccessKey',
-    DAY,
-    null,
-    'IAMUser',
-    `arn:aws:iam::${ACCOUNT}:user/ci`,
-    'ci',
-    '',
-    '3',
-    '',
-    '',
-    null
-  ]
+  ...withRecords([
+    [
+      ACCOUNT,
+      'us-east-1',
+      's3.amazonaws.com',
+      'GetObject',
+      DAY,
+      '',
+      'AssumedRole',
+      `arn:aws:iam::${ACCOUNT}:role/reader`,
+      'i-0123456789abcdef0',
+      '',
+      '120',
+      '',
+      '',
+      null
+    ],
+    [
+      ACCOUNT,
+      'eu-west-1',
+      'sts.amazonaws.com',
+      'AssumeRole',
+      DAY,
+      '',
+      'AWSService',
+      'lambda.amazonaws.com',
+      'lambda.amazonaws.com',
+      '',
+      '42',
+      '',
+      '',
+      null
+    ],
+    [
+      ACCOUNT,
+      'eu-west-1',
+      'ec2.amazonaws.com',
+      'DescribeInstances',
+      DAY,
+      '',
+      'IAMUser',
+      `arn:aws:iam::${ACCOUNT}:user/ci`,
+      'ci',
+      '',
+      '42',
+      '',
+      '',
+      null
+    ],
+    [
+      ACCOUNT,
+      'us-east-1',
+      's3.amazonaws.com',
+      'GetObject',
+      DAY,
+      'AccessDenied',
+      'AssumedRole',
+      `arn:aws:iam::${ACCOUNT}:role/reader`,
+      'i-0123456789abcdef0',
+      'unauthorized-calls',
+      '5',
+      `${DAY}T08:00:00Z`,
+      `${DAY}T09:30:00Z`,
+      null
+    ],
+    [
+      ACCOUNT,
+      'us-east-1',
+      'iam.amazonaws.com',
+      'CreateAccessKey',
+      DAY,
+      null,
+      'IAMUser',
+      `arn:aws:iam::${ACCOUNT}:user/ci`,
+      'ci',
+      '',
+      '3',
+      '',
+      '',
+      null
+    ]
+  ])
 ]
 
 const EVENTS_CSV = `"awsregion","eventsource","eventname","eventtime","count"

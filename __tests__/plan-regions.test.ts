@@ -74,7 +74,7 @@ describe('regions from EC2', () => {
 })
 
 describe('the regions a run reads from the bucket', () => {
-  const context = () => ({ ec2: () => ec2, s3: () => s3, log })
+  const context = () => ({ ec2: async () => ec2, s3: () => s3, log })
 
   it('reads the regions of the partition whose folders exist for the accounts, opt-in regions included, and says why', async () => {
     ec2Mock.on(DescribeRegionsCommand).resolves(PARTITION)

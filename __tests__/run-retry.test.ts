@@ -179,9 +179,16 @@ describe("the SDK's retry strategy (the one layer for throttling and server erro
     expect(log.warnings).toEqual([])
   })
 
+  it('makes the EC2 client once, on first use', async () => {
+    const clients = createAwsClients({ log, customEndpoint: false, region: 'eu-west-1' })
+
+    expect(await clients.ec2()).toBe(await clients.ec2())
+  })
+
   it('logs EC2 and S3 retries by call too', async () => {
     stub = await startHttpStub(() => ({ status: 503, body: '' }))
-    const { ec2, s3 } = clientsAt(stub.endpoint)
+    const clients = clientsAt(stub.endpoint)
+    const [ec2, s3] = [await clients.ec2(), clients.s3]
 
     await expect(ec2.send(new DescribeRegionsCommand({ AllRegions: true }))).rejects.toThrow()
     await expect(s3.send(new ListObjectsV2Command({ Bucket: 'trail-logs' }))).rejects.toThrow()
@@ -198,7 +205,7 @@ describe("the SDK's retry strategy (the one layer for throttling and server erro
   it('is the strategy of every client, at 6 attempts a call', async () => {
     const clients = createAwsClients({ log, customEndpoint: false, region: 'eu-west-1' })
 
-    for (const client of [clients.athena, clients.ec2, clients.s3]) {
+    for (const client of [clients.athena, await clients.ec2(), clients.s3]) {
       expect(await client.config.retryStrategy()).toBeInstanceOf(LoggedRetryStrategy)
       expect(await client.config.maxAttempts()).toBe(6)
     }

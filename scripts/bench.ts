@@ -3,12 +3,16 @@
  *
  * Generates (once, cached in `.bench/`) a day of CloudTrail logs for one account in 8 regions,
  * then times, each in a child process whose peak memory GNU time measures:
- * - the local engine, through the built CLI (`dist/cli/index.js`), as a user runs it;
+ * - the local engine, through the built CLI (`dist/cli/index.js`), as a user runs it (built-in
+ *   rules and evidence on);
  * - DuckDB's `read_json` over the same day folders, computing the plain aggregate (without the
  *   rules), with `@duckdb/node-api`;
  * - the shell way: `zcat | jq | sort | uniq -c`, the recipe's four columns.
+ * Then the scale series: the two engines on the same day for 4 and 16 accounts (the same
+ * generator, more data of the same shape), to show how time and memory grow.
  *
  * `npm run bench -- --runs 5` repeats the two engines and takes the median; the shell runs once.
+ * `--scales 1,4` chooses the series' scales; `--scales ''` leaves the series out.
  */
 import { spawn, spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
@@ -26,7 +30,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const CLI = join(ROOT, 'dist', 'cli', 'index.js')
 const TIME = '/usr/bin/time'
 const DAY = '2025-06-01'
-const ACCOUNT = '123456789012'
+const FIRST_ACCOUNT = 123456789012
 const REGIONS = [
   'ap-northeast-1',
   'ap-southeast-2',
@@ -37,34 +41,52 @@ const REGIONS = [
   'us-west-1',
   'us-west-2'
 ]
-const SAMPLE: SampleOptions = {
-  seed: 1,
-  accounts: [ACCOUNT],
-  regions: REGIONS,
-  days: [DAY],
-  filesPerDay: 875,
-  recordsPerFile: 100
+const FILES_PER_DAY = 875
+const RECORDS_PER_FILE = 100
+const GENERATOR_DIR = join(ROOT, 'scripts', 'generator')
+
+/** Every file under `dir`, by path, in a stable order. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .sort((a, b) => (a.name < b.name ? -1 : 1))
+    .flatMap((entry) =>
+      entry.isDirectory() ? filesUnder(join(dir, entry.name)) : [join(dir, entry.name)]
+    )
 }
+
 /** The generator's own source is part of the cache key: a changed generator makes new data. */
-const GENERATOR_HASH = createHash('sha256')
-  .update(JSON.stringify(SAMPLE))
-  .update(
-    readdirSync(join(ROOT, 'scripts', 'generator'))
-      .sort()
-      .map((name) => readFileSync(join(ROOT, 'scripts', 'generator', name), 'utf8'))
-      .join('\n')
+const GENERATOR_HASH = filesUnder(GENERATOR_DIR)
+  .reduce(
+    (hash, file) => hash.update(file.slice(GENERATOR_DIR.length)).update(readFileSync(file)),
+    createHash('sha256').update(JSON.stringify([FILES_PER_DAY, RECORDS_PER_FILE, REGIONS, DAY]))
   )
   .digest('hex')
   .slice(0, 12)
-const DATA_DIR = join(ROOT, '.bench', `day-${GENERATOR_HASH}`)
-const FACTS_FILE = join(DATA_DIR, 'facts.json')
 const LAYOUT = { bucket: '', prefix: '', organizationId: '' }
-/** By event time, as the report's default: the day's folder and the next day's. */
-const FOLDERS = REGIONS.flatMap((region) =>
-  folderDays({ start: DAY, end: DAY }, 'event-time').map((day) =>
-    join(DATA_DIR, dayFolderKey(LAYOUT, ACCOUNT, region, day))
+
+/**
+ * The bench day at a scale: `scale` accounts, each with the same 8 regions and the same number of
+ * delivery files as the first, so events, files and distinct events all grow `scale` times.
+ */
+interface Dataset {
+  readonly scale: number
+  readonly accounts: readonly string[]
+  readonly dir: string
+  /** By event time, as the report's default: the day's folder and the next day's. */
+  readonly folders: readonly string[]
+}
+
+function dataset(scale: number): Dataset {
+  const accounts = Array.from({ length: scale }, (_, i) => String(FIRST_ACCOUNT + i))
+  const dir = join(ROOT, '.bench', `${scale}x-${GENERATOR_HASH}`)
+  const days = folderDays({ start: DAY, end: DAY }, 'event-time')
+  const folders = accounts.flatMap((account) =>
+    REGIONS.flatMap((region) =>
+      days.map((day) => join(dir, dayFolderKey(LAYOUT, account, region, day)))
+    )
   )
-)
+  return { scale, accounts, dir, folders }
+}
 
 interface Measure {
   readonly seconds: number
@@ -91,19 +113,35 @@ async function measure(command: string, args: readonly string[], cwd = ROOT): Pr
   return { seconds, peakRssKiB: kib, stdout }
 }
 
-async function bucket(): Promise<SampleFacts> {
-  if (existsSync(FACTS_FILE)) return JSON.parse(await readFile(FACTS_FILE, 'utf8')) as SampleFacts
-  process.stderr.write(`Generating the bench data in ${DATA_DIR} (once; about a minute)…\n`)
+async function generated(data: Dataset): Promise<SampleFacts> {
+  const factsFile = join(data.dir, 'facts.json')
+  if (existsSync(factsFile)) return JSON.parse(await readFile(factsFile, 'utf8')) as SampleFacts
+  process.stderr.write(
+    `Generating the ${data.scale}× bench data in ${data.dir} (once; about ${data.scale} minute(s))…\n`
+  )
   // Data of an older generator is of no more use.
-  await rm(join(ROOT, '.bench'), { recursive: true, force: true })
-  const facts = await generateSampleBucket(DATA_DIR, SAMPLE)
-  await writeFile(FACTS_FILE, JSON.stringify(facts))
+  for (const entry of existsSync(join(ROOT, '.bench')) ? readdirSync(join(ROOT, '.bench')) : []) {
+    if (/^\d+x-/.test(entry) && !entry.endsWith(GENERATOR_HASH)) {
+      await rm(join(ROOT, '.bench', entry), { recursive: true, force: true })
+    }
+  }
+  await rm(data.dir, { recursive: true, force: true })
+  const options: SampleOptions = {
+    seed: 1,
+    accounts: data.accounts,
+    regions: REGIONS,
+    days: [DAY],
+    filesPerDay: FILES_PER_DAY,
+    recordsPerFile: RECORDS_PER_FILE
+  }
+  const facts = await generateSampleBucket(data.dir, options)
+  await writeFile(factsFile, JSON.stringify(facts))
   return facts
 }
 
 /** The same aggregate as the engines, in DuckDB SQL, over exactly the day folders read. */
-function duckdbScript(): string {
-  const globs = FOLDERS.map((folder) => `'${folder}/*.json.gz'`).join(', ')
+function duckdbScript(data: Dataset): string {
+  const globs = data.folders.map((folder) => `'${folder}/*.json.gz'`).join(', ')
   const record = `STRUCT(
     eventID VARCHAR, eventTime VARCHAR, eventSource VARCHAR, eventName VARCHAR, awsRegion VARCHAR,
     errorCode VARCHAR, recipientAccountId VARCHAR,
@@ -140,9 +178,38 @@ function duckdbScript(): string {
     console.log(String(total))`
 }
 
-function shellPipeline(): string {
+function shellPipeline(data: Dataset): string {
   const filter = `.Records[] | select((.eventTime // "") | startswith("${DAY}")) | [.awsRegion, .eventSource, .eventName, .eventTime[0:10]] | @tsv`
-  return `find ${FOLDERS.map((folder) => `'${folder}'`).join(' ')} -name '*.json.gz' -print0 2>/dev/null | xargs -0 zcat | jq -r '${filter}' | sort | uniq -c | awk '{ total += $1 } END { print total }'`
+  return `find ${data.folders.map((folder) => `'${folder}'`).join(' ')} -name '*.json.gz' -print0 2>/dev/null | xargs -0 zcat | jq -r '${filter}' | sort | uniq -c | awk '{ total += $1 } END { print total }'`
+}
+
+/** The local engine through the built CLI, as a user runs it: built-in rules and evidence on. */
+async function local(data: Dataset, reportDir: string): Promise<Measure> {
+  return measure(process.execPath, [
+    CLI,
+    ...['--engine', 'local', '--logs-dir', data.dir, '--account', data.accounts.join(',')],
+    ...['--regions', REGIONS.join(','), '--date', DAY, '--out', reportDir]
+  ])
+}
+
+const duckdb = (data: Dataset): Promise<Measure> =>
+  measure(process.execPath, ['--input-type=module', '-e', duckdbScript(data)])
+
+/** The events the local engine counted: the sum of `events.csv`'s last column. */
+async function localTotal(reportDir: string): Promise<number> {
+  return (await readFile(join(reportDir, 'events.csv'), 'utf8'))
+    .trim()
+    .split('\n')
+    .slice(1)
+    .reduce((sum, line) => sum + Number(line.split(',').at(-1)?.replaceAll('"', '')), 0)
+}
+
+function checkTotals(data: Dataset, localCount: number, duckdbCount: number): void {
+  if (localCount !== duckdbCount) {
+    throw new Error(
+      `At ${data.scale}×, the local engine counted ${localCount} events and DuckDB ${duckdbCount}`
+    )
+  }
 }
 
 function median(values: readonly number[]): number {
@@ -150,85 +217,123 @@ function median(values: readonly number[]): number {
   return sorted[Math.floor(sorted.length / 2)] as number
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' } } })
-  const runs = Number(values.runs)
-  if (!existsSync(TIME)) {
-    throw new Error(
-      `${TIME} (GNU time) measures peak memory: install it with 'apt-get install time'`
-    )
-  }
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run 'npm run bundle' first`)
-  const facts = await bucket()
+/** Every tool reads the files from the page cache, none from the disk. */
+function warm(data: Dataset): void {
+  spawnSync('sh', ['-c', `find '${data.dir}' -name '*.json.gz' -print0 | xargs -0 cat > /dev/null`])
+}
+
+const mib = (kib: number): string => `${(kib / 1024).toFixed(0)} MiB`
+
+/** The three tools side by side on the 1× day, the engines `runs` times each (their median). */
+async function sideBySide(runs: number, reportDir: string): Promise<string[]> {
+  const data = dataset(1)
+  const facts = await generated(data)
   const records = folderDays({ start: DAY, end: DAY }, 'event-time').reduce(
     (sum, day) => sum + (facts.recordsByFolderDay[day] ?? 0),
     0
   )
-  // Every tool reads the files from the page cache, none from the disk.
-  spawnSync('sh', ['-c', `find '${DATA_DIR}' -name '*.json.gz' -print0 | xargs -0 cat > /dev/null`])
-
-  const reportDir = join(ROOT, '.bench', 'report')
-  await mkdir(reportDir, { recursive: true })
-  const local: Measure[] = []
-  const duckdb: Measure[] = []
+  warm(data)
+  const localRuns: Measure[] = []
+  const duckdbRuns: Measure[] = []
   for (let run = 0; run < runs; run++) {
     process.stderr.write(`Run ${run + 1} of ${runs}: local engine, DuckDB…\n`)
-    local.push(
-      await measure(process.execPath, [
-        CLI,
-        '--engine',
-        'local',
-        '--logs-dir',
-        DATA_DIR,
-        '--account',
-        ACCOUNT,
-        '--regions',
-        REGIONS.join(','),
-        '--date',
-        DAY,
-        '--out',
-        reportDir
-      ])
-    )
-    duckdb.push(await measure(process.execPath, ['--input-type=module', '-e', duckdbScript()]))
+    localRuns.push(await local(data, reportDir))
+    duckdbRuns.push(await duckdb(data))
   }
   process.stderr.write('The shell pipeline (slow)…\n')
-  const shell = await measure('sh', ['-c', shellPipeline()])
-
-  const localTotal = (await readFile(join(reportDir, 'events.csv'), 'utf8'))
-    .trim()
-    .split('\n')
-    .slice(1)
-    .reduce((sum, line) => sum + Number(line.split(',').at(-1)?.replaceAll('"', '')), 0)
-  const duckdbTotal = Number(duckdb.at(-1)?.stdout.trim())
-  const shellTotal = Number(shell.stdout.trim())
+  const shell = await measure('sh', ['-c', shellPipeline(data)])
+  const localCount = await localTotal(reportDir)
+  const duckdbCount = Number(duckdbRuns.at(-1)?.stdout.trim())
+  checkTotals(data, localCount, duckdbCount)
 
   const rows = [
-    ['local engine (`node dist/cli/index.js --engine local`)', local, localTotal, 'yes'],
-    ['DuckDB `read_json` (@duckdb/node-api)', duckdb, duckdbTotal, 'yes'],
+    ['local engine (`node dist/cli/index.js --engine local`)', localRuns, localCount, 'yes'],
+    ['DuckDB `read_json` (@duckdb/node-api)', duckdbRuns, duckdbCount, 'yes'],
     // Pipes escaped: the name sits in a markdown table.
-    ['`zcat \\| jq \\| sort \\| uniq -c`', [shell], shellTotal, 'no']
+    ['`zcat \\| jq \\| sort \\| uniq -c`', [shell], Number(shell.stdout.trim()), 'no']
   ] as const
-  const localSeconds = median(local.map((m) => m.seconds))
-  const localRss = median(local.map((m) => m.peakRssKiB))
-  const lines = [
+  const localSeconds = median(localRuns.map((m) => m.seconds))
+  const localRss = median(localRuns.map((m) => m.peakRssKiB))
+  const cpus = (await readFile('/proc/cpuinfo', 'utf8'))
+    .split('\n')
+    .filter((line) => line.startsWith('processor')).length
+  return [
     `Data: ${formatCount(facts.logFiles)} gzip files of one day (${DAY}) for 1 account in ${REGIONS.length} regions, ` +
-      `${(facts.jsonBytes / 1e9).toFixed(2)} GB of JSON; ${formatCount(records)} records in the ${FOLDERS.length} folders read ` +
+      `${(facts.jsonBytes / 1e9).toFixed(2)} GB of JSON; ${formatCount(records)} records in the ${data.folders.length} folders read ` +
       `(the day's and the next day's, by event time). Median of ${runs} runs for the engines, one for the shell. ` +
-      `Machine: ${(await readFile('/proc/cpuinfo', 'utf8')).split('\n').filter((line) => line.startsWith('processor')).length} CPUs, Node ${process.version}.`,
+      `Machine: ${cpus} CPUs, Node ${process.version}.`,
     '',
     '| tool | wall time | records/s | peak RSS | time vs local | RSS vs local | events counted | dedupe |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
     ...rows.map(([name, measures, total, dedupe]) => {
       const seconds = median(measures.map((m) => m.seconds))
       const rss = median(measures.map((m) => m.peakRssKiB))
-      return `| ${name} | ${seconds.toFixed(2)} s | ${formatCount(Math.round(records / seconds))} | ${(rss / 1024).toFixed(0)} MiB | ${(seconds / localSeconds).toFixed(2)}× | ${(rss / localRss).toFixed(2)}× | ${formatCount(total)} | ${dedupe} |`
+      return `| ${name} | ${seconds.toFixed(2)} s | ${formatCount(Math.round(records / seconds))} | ${mib(rss)} | ${(seconds / localSeconds).toFixed(2)}× | ${(rss / localRss).toFixed(2)}× | ${formatCount(total)} | ${dedupe} |`
     })
   ]
-  process.stdout.write(`${lines.join('\n')}\n`)
-  if (localTotal !== duckdbTotal) {
-    throw new Error(`The local engine counted ${localTotal} events and DuckDB ${duckdbTotal}`)
+}
+
+/**
+ * The two engines once each at every scale: wall time and peak RSS, and the local engine's peak
+ * RSS per million distinct events (the `eventID`s of every file read) and its growth per million
+ * more from the scale before, which tells what each added event costs apart from the fixed
+ * baseline (the runtime, the threads and their buffers).
+ */
+async function scaleSeries(scales: readonly number[], reportDir: string): Promise<string[]> {
+  const rows: string[] = []
+  let previous: { rss: number; distinct: number } | undefined
+  for (const scale of scales) {
+    const data = dataset(scale)
+    const facts = await generated(data)
+    warm(data)
+    process.stderr.write(`Scale ${scale}×: local engine, DuckDB…\n`)
+    const localRun = await local(data, reportDir)
+    const duckdbRun = await duckdb(data)
+    checkTotals(data, await localTotal(reportDir), Number(duckdbRun.stdout.trim()))
+    const distinct = facts.records - facts.duplicateRecords
+    const growth =
+      previous === undefined
+        ? ''
+        : `${((localRun.peakRssKiB - previous.rss) / 1024 / ((distinct - previous.distinct) / 1e6)).toFixed(0)} MiB`
+    previous = { rss: localRun.peakRssKiB, distinct }
+    rows.push(
+      `| ${scale}× | ${data.accounts.length} | ${formatCount(facts.logFiles)} | ${(facts.jsonBytes / 1e9).toFixed(2)} GB | ${formatCount(distinct)} | ` +
+        `${localRun.seconds.toFixed(2)} s | ${mib(localRun.peakRssKiB)} | ${(localRun.peakRssKiB / 1024 / (distinct / 1e6)).toFixed(0)} MiB | ${growth} | ` +
+        `${duckdbRun.seconds.toFixed(2)} s | ${mib(duckdbRun.peakRssKiB)} |`
+    )
   }
+  return [
+    `Scale series: the same day for 1 to ${Math.max(...scales)} accounts of ${REGIONS.length} regions each, one run of each engine.`,
+    '',
+    '| scale | accounts | gzip files | JSON | distinct events | local time | local peak RSS | local RSS per million distinct events | local RSS growth per million more | DuckDB time | DuckDB peak RSS |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rows
+  ]
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      runs: { type: 'string', default: '3' },
+      scales: { type: 'string', default: '1,4,16' }
+    }
+  })
+  const runs = Number(values.runs)
+  const scales = values.scales === '' ? [] : values.scales.split(',').map(Number)
+  if (!Number.isInteger(runs) || runs < 1 || scales.some((s) => !Number.isInteger(s) || s < 1)) {
+    throw new Error('--runs takes a whole number of runs, --scales whole scales such as 1,4,16')
+  }
+  if (!existsSync(TIME)) {
+    throw new Error(
+      `${TIME} (GNU time) measures peak memory: install it with 'apt-get install time'`
+    )
+  }
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run 'npm run bundle' first`)
+  const reportDir = join(ROOT, '.bench', 'report')
+  await mkdir(reportDir, { recursive: true })
+  const lines = await sideBySide(runs, reportDir)
+  if (scales.length > 0) lines.push('', ...(await scaleSeries(scales, reportDir)))
+  process.stdout.write(`${lines.join('\n')}\n`)
 }
 
 await main()

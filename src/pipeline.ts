@@ -53,7 +53,7 @@ export async function makeReport(inputs: Inputs, context: ReportContext): Promis
     `Running ${rules.length} rule(s)${notRun.length > 0 ? `; ${notRun.length} not run (see the warnings)` : ''}`
   )
   const regions = await resolveRegions(inputs, {
-    ec2: () => context.aws().ec2,
+    ec2: () => context.aws().ec2(),
     s3: () => context.aws().s3,
     log: context.log
   })

@@ -1,4 +1,4 @@
-import { DescribeRegionsCommand, type EC2Client } from '@aws-sdk/client-ec2'
+import type { EC2Client } from '@aws-sdk/client-ec2'
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3'
 import { readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -15,6 +15,8 @@ import { logsRootKey, s3Url, type Layout } from './layout.js'
  * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeRegions.html
  */
 export async function describeRegions(ec2: EC2Client): Promise<string[]> {
+  // Loaded here, not at start: see `AwsClients.ec2`.
+  const { DescribeRegionsCommand } = await import('@aws-sdk/client-ec2')
   const { Regions = [] } = await awsCall('EC2 DescribeRegions', () =>
     ec2.send(new DescribeRegionsCommand({ AllRegions: true }))
   )
@@ -77,7 +79,11 @@ export async function bucketRegionFolders(
  */
 export async function resolveRegions(
   inputs: Inputs,
-  context: { readonly ec2: () => EC2Client; readonly s3: () => S3Client; readonly log: Log }
+  context: {
+    readonly ec2: () => Promise<EC2Client>
+    readonly s3: () => S3Client
+    readonly log: Log
+  }
 ): Promise<readonly string[]> {
   if (inputs.regions !== undefined) {
     context.log.info(`Regions from the 'regions' input: ${inputs.regions.join(', ')}`)
@@ -88,7 +94,7 @@ export async function resolveRegions(
     context.log.info(`Regions with folders in ${inputs.logsDir}: ${regions.join(', ')}`)
     return regions
   }
-  const partition = await describeRegions(context.ec2())
+  const partition = await describeRegions(await context.ec2())
   const layout = {
     bucket: inputs.bucket,
     prefix: inputs.prefix,

@@ -1,5 +1,5 @@
 import { AthenaClient } from '@aws-sdk/client-athena'
-import { EC2Client } from '@aws-sdk/client-ec2'
+import type { EC2Client } from '@aws-sdk/client-ec2'
 import { S3Client } from '@aws-sdk/client-s3'
 import type { Log } from './log.js'
 import { LoggedRetryStrategy, MAX_ATTEMPTS, nameCommands } from './sdk-retry.js'
@@ -7,7 +7,11 @@ import { LoggedRetryStrategy, MAX_ATTEMPTS, nameCommands } from './sdk-retry.js'
 export interface AwsClients {
   readonly athena: AthenaClient
   readonly s3: S3Client
-  readonly ec2: EC2Client
+  /**
+   * Loaded on first use: the EC2 client's module alone takes about 65 MiB of memory, for the one
+   * `DescribeRegions` call a run without `regions` makes.
+   */
+  readonly ec2: () => Promise<EC2Client>
 }
 
 export interface AwsClientOptions {
@@ -45,11 +49,16 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
     // https://docs.aws.amazon.com/AWSJavaScriptSDK/v3/latest/Package/-aws-sdk-client-s3/Interface/S3ClientConfig/
     followRegionRedirects: true
   })
-  const ec2 = new EC2Client(common('EC2'))
   nameCommands(athena.middlewareStack)
   nameCommands(s3.middlewareStack)
-  nameCommands(ec2.middlewareStack)
-  return { athena, s3, ec2 }
+  let ec2: Promise<EC2Client> | undefined
+  const ec2Client = async (): Promise<EC2Client> => {
+    const { EC2Client } = await import('@aws-sdk/client-ec2')
+    const client = new EC2Client(common('EC2'))
+    nameCommands(client.middlewareStack)
+    return client
+  }
+  return { athena, s3, ec2: () => (ec2 ??= ec2Client()) }
 }
 
 /**

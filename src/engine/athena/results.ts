@@ -90,8 +90,25 @@ const PAGE_ROWS = 1000
  */
 async function* pagedRows(queryId: string, context: ResultContext): Aggregate {
   const where = resultOf(queryId, 'GetQueryResults')
-  let token: string | undefined
   let row = 0
+  for await (const cells of resultPages(queryId, context)) {
+    row++
+    if (row === 1) checkHeader(cells, where)
+    else yield aggregateRow(cells, () => `row ${row} of ${lowerFirst(where)}`)
+  }
+  if (row === 0) throw new Error(`${where} is empty: it lacks even its header`)
+}
+
+/**
+ * The cells of every row of a query's result, read with GetQueryResults page by page, the next
+ * page asked for only once the rows of the one before are consumed, and none once the run is
+ * cancelled.
+ */
+async function* resultPages(
+  queryId: string,
+  context: Pick<ResultContext, 'athena' | 'signal'>
+): AsyncGenerator<string[]> {
+  let token: string | undefined
   do {
     context.signal.throwIfAborted()
     const command = new GetQueryResultsCommand({
@@ -105,14 +122,10 @@ async function* pagedRows(queryId: string, context: ResultContext): Aggregate {
       { signal: context.signal, also: ` (query ${queryId})` }
     )
     for (const { Data = [] } of page.ResultSet?.Rows ?? []) {
-      row++
-      const cells = Data.map((datum) => datum.VarCharValue ?? '')
-      if (row === 1) checkHeader(cells, where)
-      else yield aggregateRow(cells, () => `row ${row} of ${lowerFirst(where)}`)
+      yield Data.map((datum) => datum.VarCharValue ?? '')
     }
     token = page.NextToken === '' ? undefined : page.NextToken
   } while (token !== undefined)
-  if (row === 0) throw new Error(`${where} is empty: it lacks even its header`)
 }
 
 function resultOf(queryId: string, source: string): string {
@@ -141,22 +154,6 @@ export async function resultCells(
   context: Pick<ResultContext, 'athena' | 'signal'>
 ): Promise<string[][]> {
   const rows: string[][] = []
-  let token: string | undefined
-  do {
-    const command = new GetQueryResultsCommand({
-      QueryExecutionId: queryId,
-      MaxResults: PAGE_ROWS,
-      NextToken: token
-    })
-    const page = await awsCall(
-      'Athena GetQueryResults',
-      () => context.athena.send(command, { abortSignal: context.signal }),
-      { signal: context.signal, also: ` (query ${queryId})` }
-    )
-    for (const { Data = [] } of page.ResultSet?.Rows ?? []) {
-      rows.push(Data.map((datum) => datum.VarCharValue ?? ''))
-    }
-    token = page.NextToken === '' ? undefined : page.NextToken
-  } while (token !== undefined)
+  for await (const cells of resultPages(queryId, context)) rows.push(cells)
   return rows
 }
