@@ -1,4 +1,4 @@
-import { AGGREGATE_KEY_COLUMNS, type AggregateRow, compareText } from '../aggregate.js'
+import { type AggregateRow, compareText } from '../aggregate.js'
 import { EventIdSet } from './dedupe.js'
 import { EvidenceList } from './evidence.js'
 import type { FileAggregate } from './parser/parser.js'
@@ -87,13 +87,30 @@ export class LocalAggregate {
   async *rows(): AsyncGenerator<AggregateRow> {
     const order = this.keys.map((_, index) => index).sort((a, b) => compareKeys(this.keys, a, b))
     for (const index of order) {
-      const values = JSON.parse(this.keys[index] as string) as string[]
-      const key = Object.fromEntries(
-        AGGREGATE_KEY_COLUMNS.map((column, i) => [column, values[i] ?? ''])
-      ) as Record<(typeof AGGREGATE_KEY_COLUMNS)[number], string>
-      const row = key.rules === '' ? undefined : this.ruleRows[index]
+      const [
+        account = '',
+        region = '',
+        eventsource = '',
+        eventname = '',
+        eventdate = '',
+        errorcode = '',
+        identitytype = '',
+        principal = '',
+        actor = '',
+        rules = ''
+      ] = JSON.parse(this.keys[index] as string) as string[]
+      const row = rules === '' ? undefined : this.ruleRows[index]
       yield {
-        ...key,
+        account,
+        region,
+        eventsource,
+        eventname,
+        eventdate,
+        errorcode,
+        identitytype,
+        principal,
+        actor,
+        rules,
         events: this.events[index] as number,
         records: this.records[index] as number,
         first: row?.first ?? '',

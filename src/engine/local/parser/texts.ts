@@ -50,8 +50,6 @@ export class Texts {
     let h = 0x811c9dc5 ^ (to - from)
     for (let i = from; i < to; i++) h = Math.imul(h ^ (b[i] as number), 0x01000193)
     const entry = this.byHash.get(h)
-    const decode = (): string =>
-      from === captures.starts[slot] ? captures.decode(slot) : b.toString('utf8', from, to)
     if (entry !== undefined) {
       const known = this.seenBytes[entry] as Uint8Array
       if (known.length === to - from) {
@@ -59,9 +57,9 @@ export class Texts {
         while (j < known.length && known[j] === b[from + j]) j++
         if (j === known.length) return this.seenIds[entry] as number
       }
-      return this.idOfText(decode())
+      return this.idOfText(decodeFrom(captures, slot, from))
     }
-    const id = this.idOfText(decode())
+    const id = this.idOfText(decodeFrom(captures, slot, from))
     if (this.seenBytes.length < SEEN_BYTES_LIMIT) {
       this.byHash.set(h, this.seenBytes.length)
       this.seenBytes.push(Uint8Array.prototype.slice.call(b, from, to))
@@ -69,4 +67,11 @@ export class Texts {
     }
     return id
   }
+}
+
+/** The text of the captured string in `slot` from the byte at `from`. */
+function decodeFrom(captures: Captures, slot: number, from: number): string {
+  return from === captures.starts[slot]
+    ? captures.decode(slot)
+    : captures.bytes.toString('utf8', from, captures.ends[slot] as number)
 }
