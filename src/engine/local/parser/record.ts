@@ -24,7 +24,9 @@ const FIELDS = [
   'userIdentity.sessionContext.sourceIdentity',
   'userIdentity.onBehalfOf.userId',
   'sourceIPAddress',
-  'userAgent'
+  'userAgent',
+  'resources',
+  'requestParameters'
 ] as const
 
 const slot = (field: (typeof FIELDS)[number]): number => FIELDS.indexOf(field)
@@ -39,6 +41,8 @@ export const EVENT_ID = slot('eventID')
 export const IDENTITY_TYPE = slot('userIdentity.type')
 export const SOURCE_IP = slot('sourceIPAddress')
 export const USER_AGENT = slot('userAgent')
+export const RESOURCES = slot('resources')
+export const REQUEST_PARAMETERS = slot('requestParameters')
 const ARN = slot('userIdentity.arn')
 const INVOKED_BY = slot('userIdentity.invokedBy')
 const USER_NAME = slot('userIdentity.userName')

@@ -4,18 +4,18 @@ import type { FieldSource } from '../../../rules/rule.js'
 import { resolveField } from '../../../rules/fields.js'
 import type { RecordValues } from '../predicates.js'
 import { jsonRecordValues } from '../record-values.js'
-import type { Captures } from './captures.js'
-import { EVENT_ID, SOURCE_IP, TIME, USER_AGENT } from './record.js'
+import { type Captures, MISSING, RAW } from './captures.js'
+import { EVENT_ID, REQUEST_PARAMETERS, RESOURCES, SOURCE_IP, TIME, USER_AGENT } from './record.js'
 import type { FieldPath } from './shapes.js'
 
 type JsonRecord = { readonly [key: string]: unknown }
 
-/** The evidence's fields that are not captured: read from the record itself. */
+/** The evidence's fields that are objects or arrays: read from their captured JSON text. */
 const EVIDENCE_SOURCES = [resolveField('resources.ARN'), resolveField('requestParameters')].map(
   (field) => field.source
 )
-const RESOURCES = 0
-const REQUEST_PARAMETERS = 1
+const ARNS = 0
+const PARAMETERS = 1
 
 /**
  * The current record's values as the compiled rules read them (`RecordValues`, by the index of
@@ -59,15 +59,20 @@ export class CapturedValues implements RecordValues {
   }
 
   /**
-   * The record's evidence: its time, id, source address and user agent as captured, the ARNs of
-   * its resources space-separated, and its request parameters' compact JSON text cut to
+   * The record's evidence, from its captures: its time, id, source address and user agent, the
+   * ARNs of its resources space-separated, and its request parameters' compact JSON text cut to
    * `REQUEST_PARAMETERS_LIMIT` code points.
    */
   evidence(): Evidence {
     const { captures } = this
-    const record = jsonRecordValues(EVIDENCE_SOURCES, this.record())
-    const arns = record.elements(RESOURCES) ?? []
-    const parameters = record.text(REQUEST_PARAMETERS) ?? ''
+    // The two values alone, unless a rule has read the whole record already.
+    const values = this.parsed ?? {
+      resources: valueOf(captures, RESOURCES),
+      requestParameters: valueOf(captures, REQUEST_PARAMETERS)
+    }
+    const record = jsonRecordValues(EVIDENCE_SOURCES, values)
+    const arns = record.elements(ARNS) ?? []
+    const parameters = record.text(PARAMETERS) ?? ''
     return {
       eventtime: captures.decode(TIME),
       eventid: captures.decode(EVENT_ID),
@@ -100,6 +105,15 @@ export class CapturedValues implements RecordValues {
     this.parsedValues ??= jsonRecordValues(this.fields, this.record())
     return this.parsedValues
   }
+}
+
+/** A captured value as `JSON.parse` gives it (`null` when absent). */
+function valueOf(captures: Captures, slot: number): unknown {
+  const kind = captures.kinds[slot]
+  if (kind === MISSING) return null
+  if (kind !== RAW) return captures.decode(slot)
+  const from = captures.starts[slot] as number
+  return JSON.parse(captures.bytes.toString('utf8', from, captures.ends[slot] as number))
 }
 
 /** The text's first `limit` code points (a pair of surrogates is one). */
