@@ -1,5 +1,8 @@
 import { compareEvidence, compareText, type Evidence } from '../aggregate.js'
 
+/** Past this many items, an event's item is found by a map instead of a look through the list. */
+const INDEXED = 32
+
 /**
  * The earliest evidence of one aggregate row, at most `limit` items, in `compareEvidence` order:
  * what the query's `min_by(evidence, evidence, N)` keeps. With dedupe, one item per `eventID`
@@ -11,15 +14,16 @@ import { compareEvidence, compareText, type Evidence } from '../aggregate.js'
 export class EvidenceList {
   /** Sorted, earliest first. */
   readonly items: Evidence[] = []
-  /** With dedupe: the item kept for each `eventID`. */
-  private readonly byId: Map<string, Evidence> | undefined
+  /**
+   * With dedupe, once the list is long: the item kept for each `eventID`. Most rows list a few
+   * events, and a map each would be most of their memory.
+   */
+  private byId: Map<string, Evidence> | undefined
 
   constructor(
     private readonly limit: number,
-    dedupe: boolean
-  ) {
-    this.byId = dedupe ? new Map() : undefined
-  }
+    private readonly dedupe: boolean
+  ) {}
 
   /**
    * Whether an item of this event time may be kept: not when the list is full and its last item
@@ -33,11 +37,11 @@ export class EvidenceList {
   }
 
   add(item: Evidence): void {
-    const { items, limit, byId } = this
+    const { items, limit } = this
     if (limit === 0) return
-    const id = byId !== undefined && item.eventid !== '' ? item.eventid : undefined
+    const id = this.dedupe && item.eventid !== '' ? item.eventid : undefined
     if (id !== undefined) {
-      const kept = byId?.get(id)
+      const kept = this.keptFor(id)
       if (kept !== undefined) {
         if (compareEvidence(item, kept) >= 0) return
         items.splice(this.indexAfter(kept) - 1, 1)
@@ -46,11 +50,23 @@ export class EvidenceList {
     const last = items[items.length - 1]
     if (items.length >= limit && last !== undefined && compareEvidence(item, last) >= 0) return
     items.splice(this.indexAfter(item), 0, item)
-    if (id !== undefined) byId?.set(id, item)
+    if (id !== undefined) this.byId?.set(id, item)
     if (items.length > limit) {
       const dropped = items.pop() as Evidence
-      if (dropped.eventid !== '') byId?.delete(dropped.eventid)
+      if (dropped.eventid !== '') this.byId?.delete(dropped.eventid)
     }
+    if (this.dedupe && this.byId === undefined && items.length >= INDEXED) {
+      this.byId = new Map(
+        items.filter((kept) => kept.eventid !== '').map((kept) => [kept.eventid, kept])
+      )
+    }
+  }
+
+  /** The item kept for the event `id`, if any. */
+  private keptFor(id: string): Evidence | undefined {
+    if (this.byId !== undefined) return this.byId.get(id)
+    for (const kept of this.items) if (kept.eventid === id) return kept
+    return undefined
   }
 
   /** The index just past the items that sort before or equal to `item`. */
