@@ -68,6 +68,17 @@ export async function scanDir(
   return { scan, rows, log }
 }
 
+/**
+ * The local engine's `rules` column of each event it lists as evidence, by `eventID`: with an
+ * evidence limit past the events of any row, every event that matched a rule.
+ */
+export async function rulesByEventId(plan: LocalEngineSettings): Promise<Map<string, string>> {
+  const { rows } = await scanDir(plan)
+  const rules = new Map<string, string>()
+  for (const row of rows) for (const item of row.evidence) rules.set(item.eventid, row.rules)
+  return rules
+}
+
 export function totalEvents(rows: readonly AggregateRow[]): number {
   return rows.reduce((sum, row) => sum + row.events, 0)
 }

@@ -2,7 +2,7 @@ import { gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { parseBatch } from '../src/engine/local/batches.js'
 import { createLogParser } from '../src/engine/local/parser/parser.js'
-import { FLAG_RULES } from '../src/engine/local/flags.js'
+import { BUILTIN_RULES } from '../__fixtures__/rule.js'
 
 const parser = () =>
   createLogParser({
@@ -10,7 +10,8 @@ const parser = () =>
     end: '2026-11-01',
     byEventTime: false,
     dedupe: false,
-    flagRules: FLAG_RULES
+    rules: BUILTIN_RULES,
+    evidenceLimit: 100
   })
 
 const record = (eventName: string) => ({

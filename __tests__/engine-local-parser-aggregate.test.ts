@@ -2,17 +2,18 @@ import { describe, expect, it } from 'vitest'
 import { FileAggregator, type ParserOptions } from '../src/engine/local/parser/aggregate.js'
 import { Captures } from '../src/engine/local/parser/captures.js'
 import { Hash64 } from '../src/engine/local/parser/hash.js'
-import { RECORD_FIELDS } from '../src/engine/local/parser/record.js'
+import { recordFields } from '../src/engine/local/parser/record.js'
 import { DeliveryScanner } from '../src/engine/local/parser/scanner.js'
 import { Shapes } from '../src/engine/local/parser/shapes.js'
-import { FLAG_RULES } from '../src/engine/local/flags.js'
+import { BUILTIN_RULES } from '../__fixtures__/rule.js'
 
 const OPTIONS: ParserOptions = {
   start: '2026-11-01',
   end: '2026-11-01',
   byEventTime: false,
   dedupe: true,
-  flagRules: FLAG_RULES
+  rules: BUILTIN_RULES,
+  evidenceLimit: 100
 }
 
 const RECORD = {
@@ -32,14 +33,17 @@ const KEY = JSON.stringify([
   '',
   'IAMUser',
   'arn:aws:iam::111122223333:user/alice',
+  '',
   ''
 ])
 
 /** An aggregator fed by a scanner, and a function that adds up one file of records with it. */
 function aggregator(options: Partial<ParserOptions> = {}) {
-  const captures = new Captures(RECORD_FIELDS.length)
-  const scanner = new DeliveryScanner(new Shapes(RECORD_FIELDS), captures)
-  const files = new FileAggregator({ ...OPTIONS, ...options }, captures)
+  const settings = { ...OPTIONS, ...options }
+  const paths = recordFields(settings.rules.map((rule) => rule.condition))
+  const captures = new Captures(paths.length)
+  const scanner = new DeliveryScanner(new Shapes(paths), captures)
+  const files = new FileAggregator(settings, captures, paths)
   const file = (...records: readonly object[]) => {
     captures.bytes = Buffer.from(JSON.stringify({ Records: records }))
     files.begin()
@@ -74,7 +78,8 @@ describe('the aggregate of a log file', () => {
         ...eventHash(KEY, 'e1'),
         0,
         ...eventHash(KEY, 'é2')
-      ])
+      ]),
+      ruleRows: []
     })
   })
 
@@ -89,6 +94,7 @@ describe('the aggregate of a log file', () => {
         'AccessDenied',
         'IAMUser',
         RECORD.userIdentity.arn,
+        '',
         'unauthorized-calls'
       ]
     ])

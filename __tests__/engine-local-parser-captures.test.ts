@@ -34,12 +34,12 @@ describe('captured values', () => {
     ]
   )
 
-  it('decode to the text JSON.parse makes of them, or their JSON text, or ""', () => {
+  it('decode to the text JSON.parse makes of them, or their compact JSON text, or ""', () => {
     expect(Array.from({ length: 6 }, (_, slot) => captures.decode(slot))).toEqual([
       'plain',
       'Über 🚀',
       'tab\tand é',
-      '[1, {"e":null}]',
+      '[1,{"e":null}]',
       '',
       ''
     ])

@@ -7,14 +7,15 @@ import {
   type LogParser,
   type ParserOptions
 } from '../src/engine/local/parser/parser.js'
-import { FLAG_RULES } from '../src/engine/local/flags.js'
+import { BUILTIN_RULES } from '../__fixtures__/rule.js'
 
 const OPTIONS: ParserOptions = {
   start: '2026-11-01',
   end: '2026-11-01',
   byEventTime: false,
   dedupe: true,
-  flagRules: FLAG_RULES
+  rules: BUILTIN_RULES,
+  evidenceLimit: 100
 }
 
 function parser(options: Partial<ParserOptions> = {}): LogParser {
@@ -58,7 +59,7 @@ const RECORD = {
   userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/alice' }
 }
 const KEY =
-  '111122223333|eu-west-1|s3.amazonaws.com|ListBuckets|2026-11-01||IAMUser|arn:aws:iam::111122223333:user/alice|'
+  '111122223333|eu-west-1|s3.amazonaws.com|ListBuckets|2026-11-01||IAMUser|arn:aws:iam::111122223333:user/alice||'
 
 function verdict(text: string): 'valid' | 'invalid' {
   try {
@@ -250,7 +251,7 @@ describe('the log parser aggregates', () => {
       })
     ])
     expect(Object.keys(events)).toEqual([
-      '111122223333||{"a":[1]}|Liste—Über 🚀|2026-11-01|403|IAMUser|arn:aws:iam::111122223333:user/alice|'
+      '111122223333||{"a":[1]}|Liste—Über 🚀|2026-11-01|403|IAMUser|arn:aws:iam::111122223333:user/alice||'
     ])
   })
 
@@ -272,7 +273,7 @@ describe('the log parser aggregates', () => {
     })
   })
 
-  it('flags an event by the fields the audit rules read, not only the key', () => {
+  it('matches rules on fields beyond the key, read from the record', () => {
     const login = {
       ...RECORD,
       eventSource: 'signin.amazonaws.com',
@@ -283,7 +284,7 @@ describe('the log parser aggregates', () => {
     const events = counts([
       delivery(login, { ...login, eventID: 'e2', additionalEventData: { MFAUsed: 'Yes' } })
     ])
-    expect(Object.keys(events).map((key) => key.split('|')[8])).toEqual([
+    expect(Object.keys(events).map((key) => key.split('|')[9])).toEqual([
       'console-login-without-mfa',
       ''
     ])

@@ -17,7 +17,6 @@ import {
   type SampleOptions
 } from '../scripts/generator/bucket.js'
 import { folderDays } from '../src/inputs/window.js'
-import { BUILTIN_RULES } from '../__fixtures__/rule.js'
 import type { LocalEngineSettings } from '../src/engine/local/scan.js'
 
 const ACCOUNTS = ['111122223333', '444455556666']
@@ -136,25 +135,6 @@ describe('local engine on a generated bucket', () => {
     for (const principal of principals('AssumedRole')) {
       expect(principal).toMatch(/^(arn:aws:iam::\d{12}:role\/.+|\d{12})$/)
     }
-  })
-
-  // Interim, until the local engine runs every rule (phase 2 of issue 10): each event takes the
-  // first CIS rule it matches, of those loaded.
-  it('names the first CIS rule an event matches, of the rules loaded', async () => {
-    const { rows } = await scanDir(plan(ALL_FOLDERS, 'delivery', false, { rules: BUILTIN_RULES }))
-    const flags = (where: (row: (typeof rows)[number]) => boolean) =>
-      new Set(rows.filter(where).map((row) => row.rules))
-    expect(flags((row) => row.eventname === 'AttachRolePolicy' && row.errorcode === '')).toEqual(
-      new Set(['iam-policy-changes'])
-    )
-    expect(flags((row) => row.eventname === 'DescribeInstances' && row.errorcode === '')).toEqual(
-      new Set([''])
-    )
-    expect(flags((row) => row.eventname === 'DescribeInstances' && row.errorcode !== '')).toEqual(
-      new Set(['unauthorized-calls'])
-    )
-    const { rows: none } = await scanDir(plan(ALL_FOLDERS, 'delivery', false))
-    expect(new Set(none.map((row) => row.rules))).toEqual(new Set(['']))
   })
 
   it('gives rows in key order, whatever the order the threads finished in', async () => {

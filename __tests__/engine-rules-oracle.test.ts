@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AthenaOnDuckDB } from '../__fixtures__/duckdb-athena.js'
-import { writeLogFile } from '../__fixtures__/local-scan.js'
+import { localPlan, rulesByEventId, writeLogFile } from '../__fixtures__/local-scan.js'
 import { makeRecord, type JsonObject } from '../scripts/generator/events.js'
 import { Random } from '../scripts/generator/random.js'
 import { rulesColumnSql } from '../src/engine/athena/rules-sql.js'
@@ -102,6 +102,20 @@ describe('rules on DuckDB and in the local engine', () => {
     const athena = await athenaRules(rulesColumnSql(rules))
     expect(athena.size).toBe(records.length)
     expect(athena).toEqual(local)
+  })
+
+  it('match the same events in the local engine reading the log file', async () => {
+    const athena = await athenaRules(rulesColumnSql(rules))
+    const engine = await rulesByEventId(
+      localPlan(root, {
+        regions: ['us-east-1'],
+        window: { start: '2026-11-01', end: '2026-11-01' },
+        dayBoundary: 'delivery',
+        rules,
+        evidenceLimit: 10_000
+      })
+    )
+    expect(new Map([...athena.keys()].map((id) => [id, engine.get(id) ?? '']))).toEqual(athena)
   })
 
   it.each(ORACLE_CASES)('$key matches exactly its events', async ({ key, matches }) => {

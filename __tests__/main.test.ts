@@ -244,9 +244,8 @@ describe('the action', () => {
     expect(summaries[0]).toContain(
       '| detections/burst.yml | Burst (5f1e0c3a-0000-4000-8000-000000000002) |'
     )
-    // The local engine reports only CIS rules for now (phase 2 of issue 10): the rule is loaded and
-    // can fail the step, it finds nothing yet.
-    expect(failures).toEqual([])
+    // The workspace's rule runs in the local engine like a built-in one, and fails the step.
+    expect(failures).toEqual(['fail-on matched 4 events: instances-listed (4)'])
   })
 
   it('fails before reading anything when fail-on names a rule that is not loaded', async () => {

@@ -2,7 +2,8 @@
  * The built-in rule pack: every rule matches the events it is written for and none of its near
  * misses (the same call denied, made by an AWS service on its own or a caller's behalf, or with a
  * harmless parameter), each record read as the local engine's reference accessor reads it; and the
- * pack's SQL, run by DuckDB over the same records written as a log file, matches the same events.
+ * pack's SQL, run by DuckDB over the same records written as a log file, matches the same events,
+ * as does the local engine reading that file.
  */
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -10,7 +11,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ACCOUNT, type JsonObject } from '../scripts/generator/records.js'
 import { AthenaOnDuckDB } from '../__fixtures__/duckdb-athena.js'
-import { writeLogFile } from '../__fixtures__/local-scan.js'
+import { localPlan, rulesByEventId, writeLogFile } from '../__fixtures__/local-scan.js'
 import { rulesColumnSql } from '../src/engine/athena/rules-sql.js'
 import { createRuleCompiler } from '../src/engine/local/predicates.js'
 import { jsonRecordValues } from '../src/engine/local/record-values.js'
@@ -104,6 +105,25 @@ describe('the built-in rule pack on DuckDB', () => {
     const athena = new Map(rows.map((row) => [row.eventid as string, row.rules as string]))
     expect(athena.size).toBe(records.length)
     expect(athena).toEqual(local)
+  })
+
+  it('matches every case record in the local engine with the same rules as on DuckDB', async () => {
+    const rows = await duckdb.rows(
+      `SELECT eventid, ${rulesColumnSql(RULES)} AS rules FROM "default"."pack_cases"`
+    )
+    const engine = await rulesByEventId(
+      localPlan(root, {
+        accounts: [ACCOUNT],
+        regions: ['eu-west-1'],
+        window: { start: '2026-11-02', end: '2026-11-02' },
+        dayBoundary: 'delivery',
+        rules: RULES,
+        evidenceLimit: 10_000
+      })
+    )
+    const athena = rows.map((row) => [row.eventid as string, row.rules as string] as const)
+    expect(athena.filter(([, rules]) => rules !== '').length).toBeGreaterThan(CASES.length)
+    expect(athena.map(([id]) => [id, engine.get(id) ?? ''])).toEqual(athena)
   })
 })
 

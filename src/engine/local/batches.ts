@@ -1,3 +1,4 @@
+import type { RuleRowPart } from './parser/aggregate.js'
 import type { FileAggregate, LogParser } from './parser/parser.js'
 
 /** A file for a parser thread: its bytes (moved, not copied), or a local path it reads itself. */
@@ -41,6 +42,7 @@ export function parseBatch(
   const newKeys: string[] = []
   const counts: Uint32Array[] = []
   const eventIds: Uint32Array[] = []
+  const ruleRows: RuleRowPart[] = []
   const failures: Failure[] = []
   let records = 0
   batch.files.forEach((file, index) => {
@@ -59,11 +61,12 @@ export function parseBatch(
       newKeys.push(...result.newKeys)
       counts.push(result.counts)
       eventIds.push(result.eventIds)
+      ruleRows.push(...result.ruleRows)
     } catch (error) {
       failures.push({ index, reason: (error as Error).message, unreadable: false })
     }
   })
-  const result = { records, newKeys, counts: join(counts), eventIds: join(eventIds) }
+  const result = { records, newKeys, counts: join(counts), eventIds: join(eventIds), ruleRows }
   return { id: batch.id, result, failures }
 }
 

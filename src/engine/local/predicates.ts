@@ -34,9 +34,9 @@ export interface RuleCompiler {
 }
 
 /**
- * Makes a compiler of rule conditions to predicates. Self-contained (no imports, nothing from the
- * module around it), because worker threads run it from its source text (`workers.ts`). Its
- * semantics are those of `engine/athena/rules-sql.ts`, which the SQL oracle test proves equal.
+ * Makes a compiler of rule conditions to predicates; each parser thread makes its own, from the
+ * rules it receives as data (`parser/rules.ts`). Its semantics are those of
+ * `engine/athena/rules-sql.ts`, which the SQL oracle test proves equal.
  */
 export function createRuleCompiler(): RuleCompiler {
   const fields: FieldSource[] = []

@@ -2,14 +2,11 @@ import type { S3Client } from '@aws-sdk/client-s3'
 import { setMaxListeners } from 'node:events'
 import { requireDirectory } from '../../plan/regions.js'
 import { availableParallelism } from 'node:os'
-import type { AggregateRow } from '../aggregate.js'
-import { FLAG_RULES } from './flags.js'
 import { dayFolderKey } from '../../plan/layout.js'
 import type { LocalSettings } from '../../plan/plan.js'
 import type { RunContext } from '../../run/context.js'
 import type { Scan, SkippedFile } from '../scan.js'
-import { EventIdSet } from './dedupe.js'
-import type { FileAggregate } from './parser/parser.js'
+import { LocalAggregate } from './merge.js'
 import { Progress } from './progress.js'
 import {
   ArchivedObject,
@@ -49,7 +46,7 @@ export async function scanLocally(plan: LocalEngineSettings, context: RunContext
   const folders = dayFolders.map(({ account, region, day }) =>
     dayFolderKey(plan.layout, account, region, day)
   )
-  const aggregate = new LocalAggregate(plan.dedupe)
+  const aggregate = new LocalAggregate(plan.dedupe, plan.evidenceLimit)
   const progress = new Progress(log, folders.length)
   const pool = new ParserPool(
     // One parser per core (the main thread only lists folders, fetches objects and merges), up to
@@ -60,8 +57,9 @@ export async function scanLocally(plan: LocalEngineSettings, context: RunContext
       end: plan.window.end,
       byEventTime: plan.dayBoundary === 'event-time',
       dedupe: plan.dedupe,
-      // Interim (see flags.ts): the CIS rules that are loaded, by the parser's own evaluation.
-      flagRules: FLAG_RULES.filter((rule) => plan.rules.some(({ key }) => key === rule.name))
+      // As data: each thread compiles them.
+      rules: plan.rules.map(({ key, condition }) => ({ key, condition })),
+      evidenceLimit: plan.evidenceLimit
     },
     (worker, result) => {
       aggregate.add(worker, result)
@@ -181,92 +179,4 @@ async function forEachLogFile(
   await Promise.all(running)
   signal.throwIfAborted()
   if (failure !== undefined) throw failure.error
-}
-
-/** The files' partial aggregates, added up by key. */
-class LocalAggregate {
-  private readonly keyIndex = new Map<string, number>()
-  private readonly keys: string[] = []
-  private readonly events: number[] = []
-  /** By key: the records delivered, duplicates included. */
-  private readonly records: number[] = []
-  /** For each worker, its key ids mapped to indexes here. */
-  private readonly workerKeys: number[][] = []
-  private readonly seen: EventIdSet | undefined
-
-  constructor(dedupe: boolean) {
-    this.seen = dedupe ? new EventIdSet() : undefined
-  }
-
-  add(worker: number, file: FileAggregate): void {
-    const ids = (this.workerKeys[worker] ??= [])
-    for (const key of file.newKeys) {
-      let index = this.keyIndex.get(key)
-      if (index === undefined) {
-        index = this.keys.length
-        this.keyIndex.set(key, index)
-        this.keys.push(key)
-        this.events.push(0)
-        this.records.push(0)
-      }
-      ids.push(index)
-    }
-    const { counts, eventIds } = file
-    for (let i = 0; i < counts.length; i += 2) {
-      const index = ids[counts[i] as number] as number
-      this.events[index] = (this.events[index] as number) + (counts[i + 1] as number)
-      this.records[index] = (this.records[index] as number) + (counts[i + 1] as number)
-    }
-    const seen = this.seen
-    if (seen === undefined) return
-    for (let i = 0; i < eventIds.length; i += 3) {
-      const index = ids[eventIds[i] as number] as number
-      this.records[index] = (this.records[index] as number) + 1
-      if (seen.add(eventIds[i + 1] as number, eventIds[i + 2] as number)) {
-        this.events[index] = (this.events[index] as number) + 1
-      }
-    }
-  }
-
-  /** The rows, in key order, so that a run's output does not depend on thread timing. */
-  async *rows(): AsyncGenerator<AggregateRow> {
-    const order = this.keys.map((_, index) => index).sort((a, b) => compareKeys(this.keys, a, b))
-    for (const index of order) {
-      const [
-        account = '',
-        region = '',
-        eventsource = '',
-        eventname = '',
-        eventdate = '',
-        errorcode = '',
-        identitytype = '',
-        principal = '',
-        flag = ''
-      ]: string[] = JSON.parse(this.keys[index] as string)
-      // Interim (see flags.ts): the first CIS rule matched, no actor, times or evidence yet.
-      yield {
-        account,
-        region,
-        eventsource,
-        eventname,
-        eventdate,
-        errorcode,
-        identitytype,
-        principal,
-        actor: '',
-        rules: flag,
-        events: this.events[index] as number,
-        records: this.records[index] as number,
-        first: '',
-        last: '',
-        evidence: []
-      }
-    }
-  }
-}
-
-function compareKeys(keys: readonly string[], a: number, b: number): number {
-  const x = keys[a] as string
-  const y = keys[b] as string
-  return x < y ? -1 : x > y ? 1 : 0
 }

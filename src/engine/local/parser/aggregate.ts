@@ -1,4 +1,5 @@
-import { compileCondition, type FlagFields, type FlagRule } from '../flags.js'
+import { compareText, type Evidence } from '../../aggregate.js'
+import { EvidenceList } from '../evidence.js'
 import { ASCII, type Captures } from './captures.js'
 import { EventDates } from './event-date.js'
 import { Hash64 } from './hash.js'
@@ -8,13 +9,14 @@ import {
   ERROR,
   EVENT_ID,
   IDENTITY_TYPE,
+  Identities,
   NAME,
-  principalSlot,
   REGION,
-  RuleEvent,
   SOURCE,
   TIME
 } from './record.js'
+import { type RuleData, RuleMatcher } from './rules.js'
+import type { FieldPath } from './shapes.js'
 import { Texts } from './texts.js'
 
 /** How a parser counts: the report's window and the run's semantics. */
@@ -25,8 +27,21 @@ export interface ParserOptions {
   /** `event-time`: only events dated in the window count. `delivery`: every record does. */
   readonly byEventTime: boolean
   readonly dedupe: boolean
-  /** The audit rules, as data (`FLAG_RULES`), so they can be sent to a worker thread. */
-  readonly flagRules: readonly Pick<FlagRule, 'name' | 'when'>[]
+  /** The rules to evaluate, as data (the IR), so they can be sent to a worker thread. */
+  readonly rules: readonly RuleData[]
+  /** The most evidence items kept per row with rules. */
+  readonly evidenceLimit: number
+}
+
+/** What one file gives a row with rules besides its counts. */
+export interface RuleRowPart {
+  /** The key id. */
+  readonly key: number
+  /** The smallest and largest `eventTime` text of its records; `null` when none has one. */
+  readonly first: string | null
+  readonly last: string | null
+  /** Its earliest evidence (`EvidenceList`). */
+  readonly evidence: readonly Evidence[]
 }
 
 /**
@@ -44,11 +59,13 @@ export interface FileAggregate {
   readonly counts: Uint32Array<ArrayBuffer>
   /** With dedupe: triples (key id, hash high, hash low) of each event with an `eventID`. */
   readonly eventIds: Uint32Array<ArrayBuffer>
+  /** For each key with rules that the file counted: its times and evidence. */
+  readonly ruleRows: readonly RuleRowPart[]
 }
 
-/** account, region, eventsource, eventname, eventdate, errorcode, identitytype, principal, flag */
-const KEY_WIDTH = 9
-const FLAG = 8
+/** The aggregate's key columns (`AGGREGATE_KEY_COLUMNS`), in order. */
+const KEY_WIDTH = 10
+const RULES = 9
 
 /**
  * Adds records up into one file's aggregate, by key, from their captured fields. The keys and the
@@ -59,11 +76,8 @@ export class FileAggregator {
   private readonly dates = new EventDates(this.texts)
   private readonly keys = new KeyTable(KEY_WIDTH)
   private readonly hash = new Hash64()
-  private readonly event: RuleEvent
-  private readonly rules: readonly {
-    readonly id: number
-    readonly test: (event: FlagFields) => boolean
-  }[]
+  private readonly identities = new Identities(this.texts)
+  private readonly matcher: RuleMatcher
   /** By key id: the hash of its values, which seeds its events' hashes. */
   private readonly keyHashHigh: number[] = []
   private readonly keyHashLow: number[] = []
@@ -74,16 +88,16 @@ export class FileAggregator {
   private newKeys: string[] = []
   private touched: number[] = []
   private eventIds: number[] = []
+  /** This file's rows with rules, by key id. */
+  private ruleRows = new Map<number, RuleRowState>()
 
+  /** `paths` are the fields `captures` holds, by slot (`recordFields`). */
   constructor(
     private readonly options: ParserOptions,
-    private readonly captures: Captures
+    private readonly captures: Captures,
+    paths: readonly FieldPath[]
   ) {
-    this.event = new RuleEvent(captures)
-    this.rules = options.flagRules.map((rule) => ({
-      id: this.texts.idOfText(rule.name),
-      test: compileCondition(rule.when)
-    }))
+    this.matcher = new RuleMatcher(options.rules, this.texts, captures, paths)
   }
 
   /** Starts a file. */
@@ -92,6 +106,7 @@ export class FileAggregator {
     this.newKeys = []
     this.touched = []
     this.eventIds = []
+    this.ruleRows = new Map()
   }
 
   /** Counts the record in the captures. */
@@ -110,10 +125,18 @@ export class FileAggregator {
     tuple[4] = date
     tuple[5] = texts.idOf(captures, ERROR)
     tuple[6] = texts.idOf(captures, IDENTITY_TYPE)
-    tuple[7] = texts.idOf(captures, principalSlot(captures))
-    tuple[FLAG] = this.flag(tuple)
+    this.identities.read(captures)
+    tuple[7] = this.identities.principal
+    tuple[8] = this.identities.actor
+    tuple[RULES] = this.matcher.match(
+      tuple[2] as number,
+      tuple[3] as number,
+      tuple[5] as number,
+      tuple[6] as number
+    )
     let id = keys.find()
     if (id < 0) id = this.newKey()
+    if (tuple[RULES] !== 0) this.addRuleRecord(id)
     if (this.options.dedupe && captures.present(EVENT_ID)) {
       this.hashEventId(id)
       this.eventIds.push(id, this.hash.high, this.hash.low)
@@ -131,7 +154,19 @@ export class FileAggregator {
       counts[i * 2 + 1] = this.counts[id] as number
       this.counts[id] = 0
     })
-    return { records, newKeys: this.newKeys, counts, eventIds: Uint32Array.from(this.eventIds) }
+    const ruleRows = Array.from(this.ruleRows, ([key, row]) => ({
+      key,
+      first: row.first,
+      last: row.last,
+      evidence: row.evidence.items
+    }))
+    return {
+      records,
+      newKeys: this.newKeys,
+      counts,
+      eventIds: Uint32Array.from(this.eventIds),
+      ruleRows
+    }
   }
 
   /** Takes the file back: it counts for nothing, not even the keys it introduced. */
@@ -140,15 +175,24 @@ export class FileAggregator {
     for (const id of this.touched) this.counts[id] = 0
   }
 
-  /** The text id of the most severe rule the record matches, or of ''. */
-  private flag(tuple: Int32Array): number {
-    const { event, texts } = this
-    event.eventsource = texts.texts[tuple[2] as number] as string
-    event.eventname = texts.texts[tuple[3] as number] as string
-    event.errorcode = texts.texts[tuple[5] as number] as string
-    event.identitytype = texts.texts[tuple[6] as number] as string
-    for (const rule of this.rules) if (rule.test(event)) return rule.id
-    return 0
+  /** Notes the time and the evidence of a record of a row with rules. */
+  private addRuleRecord(key: number): void {
+    const { captures } = this
+    let row = this.ruleRows.get(key)
+    if (row === undefined) {
+      row = {
+        first: null,
+        last: null,
+        evidence: new EvidenceList(this.options.evidenceLimit, this.options.dedupe)
+      }
+      this.ruleRows.set(key, row)
+    }
+    const time = captures.text(TIME)
+    if (time !== null) {
+      if (row.first === null || compareText(time, row.first) < 0) row.first = time
+      if (row.last === null || compareText(time, row.last) > 0) row.last = time
+    }
+    if (row.evidence.admits(time ?? '')) row.evidence.add(this.matcher.values.evidence())
   }
 
   private newKey(): number {
@@ -175,4 +219,10 @@ export class FileAggregator {
       hash.ofString(captures.decode(EVENT_ID), seedHigh, seedLow)
     }
   }
+}
+
+interface RuleRowState {
+  first: string | null
+  last: string | null
+  readonly evidence: EvidenceList
 }

@@ -3,7 +3,7 @@ export const MISSING = 0 // absent or null: ''
 export const ASCII = 1 // a string of plain ASCII bytes
 export const UTF8 = 2 // a string with other bytes, and no escapes
 export const ESCAPED = 3 // a string with escapes
-export const RAW = 4 // not a string: its JSON text
+export const RAW = 4 // not a string: its JSON text, read as the table's string column reads it
 
 const EMPTY = Buffer.alloc(0)
 
@@ -18,6 +18,9 @@ export class Captures {
   readonly ends: Int32Array
   /** The document being scanned, which the offsets are into. */
   bytes: Buffer = EMPTY
+  /** The current record's JSON text: the offsets of its `{` and just past its `}`. */
+  recordStart = 0
+  recordEnd = 0
 
   constructor(readonly slots: number) {
     this.kinds = new Uint8Array(slots)
@@ -37,7 +40,11 @@ export class Captures {
     )
   }
 
-  /** The slot's value as text: a string decoded, another value's JSON text, '' when absent. */
+  /**
+   * The slot's value as text, '' when absent: a string decoded; a number or boolean as
+   * `String(JSON.parse(…))` writes it, an object or array as compact JSON (`JSON.stringify`),
+   * which is how the reference reads a string column (`record-values.ts`).
+   */
   decode(slot: number): string {
     const from = this.starts[slot] as number
     const to = this.ends[slot] as number
@@ -45,12 +52,27 @@ export class Captures {
       case ASCII:
         return this.bytes.toString('latin1', from, to)
       case UTF8:
-      case RAW:
         return this.bytes.toString('utf8', from, to)
       case ESCAPED:
         return JSON.parse(this.bytes.toString('utf8', from - 1, to + 1)) as string
+      case RAW: {
+        const value: unknown = JSON.parse(this.bytes.toString('utf8', from, to))
+        return typeof value === 'object' ? JSON.stringify(value) : String(value)
+      }
       default:
         return ''
+    }
+  }
+
+  /** The slot's text (`decode`), or `null` when it is absent or null. */
+  text(slot: number): string | null {
+    return this.kinds[slot] === MISSING ? null : this.decode(slot)
+  }
+
+  /** The current record, read with `JSON.parse`. */
+  parseRecord(): { readonly [key: string]: unknown } {
+    return JSON.parse(this.bytes.toString('utf8', this.recordStart, this.recordEnd)) as {
+      readonly [key: string]: unknown
     }
   }
 

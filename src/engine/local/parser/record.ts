@@ -1,8 +1,12 @@
-import type { FlagFields } from '../flags.js'
-import type { Captures } from './captures.js'
+import type { Condition } from '../../../rules/rule.js'
+import { ASCII, type Captures, UTF8 } from './captures.js'
 import type { FieldPath } from './shapes.js'
+import type { Texts } from './texts.js'
 
-/** The record fields the aggregate and the audit rules read; a field's slot is its index. */
+/**
+ * The record fields every parser captures, for the aggregate's key and the evidence; a field's
+ * slot is its index. The rules' own scalar fields are captured after these (`recordFields`).
+ */
 const FIELDS = [
   'recipientAccountId',
   'awsRegion',
@@ -14,15 +18,16 @@ const FIELDS = [
   'userIdentity.type',
   'userIdentity.arn',
   'userIdentity.invokedBy',
+  'userIdentity.userName',
   'userIdentity.accountId',
   'userIdentity.sessionContext.sessionIssuer.arn',
-  'eventType',
-  'errorMessage',
-  'additionalEventData.MFAUsed',
-  'responseElements.ConsoleLogin'
+  'userIdentity.sessionContext.sourceIdentity',
+  'userIdentity.onBehalfOf.userId',
+  'sourceIPAddress',
+  'userAgent',
+  'resources',
+  'requestParameters'
 ] as const
-
-export const RECORD_FIELDS: readonly FieldPath[] = FIELDS.map((field) => field.split('.'))
 
 const slot = (field: (typeof FIELDS)[number]): number => FIELDS.indexOf(field)
 
@@ -34,55 +39,107 @@ export const TIME = slot('eventTime')
 export const ERROR = slot('errorCode')
 export const EVENT_ID = slot('eventID')
 export const IDENTITY_TYPE = slot('userIdentity.type')
+export const SOURCE_IP = slot('sourceIPAddress')
+export const USER_AGENT = slot('userAgent')
+export const RESOURCES = slot('resources')
+export const REQUEST_PARAMETERS = slot('requestParameters')
 const ARN = slot('userIdentity.arn')
 const INVOKED_BY = slot('userIdentity.invokedBy')
+const USER_NAME = slot('userIdentity.userName')
 const ACCOUNT_ID = slot('userIdentity.accountId')
 const ISSUER_ARN = slot('userIdentity.sessionContext.sessionIssuer.arn')
-const EVENT_TYPE = slot('eventType')
-const ERROR_MESSAGE = slot('errorMessage')
-const MFA_USED = slot('additionalEventData.MFAUsed')
-const CONSOLE_LOGIN = slot('responseElements.ConsoleLogin')
-
-const ASSUMED_ROLE = new TextEncoder().encode('AssumedRole')
-
-/** Who acted: the session issuer of an assumed role, the ARN, the invoking service, the account. */
-export function principalSlot(captures: Captures): number {
-  if (captures.present(ISSUER_ARN) && captures.holds(IDENTITY_TYPE, ASSUMED_ROLE)) return ISSUER_ARN
-  if (captures.present(ARN)) return ARN
-  if (captures.present(INVOKED_BY)) return INVOKED_BY
-  return ACCOUNT_ID
-}
+const SOURCE_IDENTITY = slot('userIdentity.sessionContext.sourceIdentity')
+const ON_BEHALF_OF = slot('userIdentity.onBehalfOf.userId')
 
 /**
- * The current record as the audit rules see it. The key's fields are set on it (they are decoded
- * for the key anyway); the others, rarely tested and after a rule's cheaper conditions, are
- * decoded from the record when a rule asks.
+ * The paths a parser captures: `FIELDS`, then every other column or struct field the rules test
+ * (their values then cost no `JSON.parse` of the record). A path's slot is its index.
  */
-export class RuleEvent implements FlagFields {
-  identitytype = ''
-  errorcode = ''
-  eventsource = ''
-  eventname = ''
+export function recordFields(conditions: readonly Condition[]): FieldPath[] {
+  const paths = new Map<string, FieldPath>(FIELDS.map((field) => [field, field.split('.')]))
+  const visit = (condition: Condition): void => {
+    switch (condition.kind) {
+      case 'and':
+        condition.all.forEach(visit)
+        break
+      case 'or':
+        condition.any.forEach(visit)
+        break
+      case 'not':
+        visit(condition.condition)
+        break
+      case 'match': {
+        const { source } = condition.field
+        if (source.kind === 'column' || source.kind === 'struct') {
+          paths.set(source.keys.join('.'), source.keys)
+        }
+      }
+    }
+  }
+  conditions.forEach(visit)
+  return [...paths.values()]
+}
 
-  constructor(private readonly captures: Captures) {}
+const PRINCIPAL_FALLBACKS = [ARN, INVOKED_BY, USER_NAME, ACCOUNT_ID]
+const ACTOR_FALLBACKS = [USER_NAME, ON_BEHALF_OF, INVOKED_BY]
+const ASSUMED_ROLE = new TextEncoder().encode('AssumedRole')
+const SLASH = 0x2f
 
-  get invokedby(): string {
-    return this.captures.decode(INVOKED_BY)
+/**
+ * The aggregate's `principal` and `actor` of the record in the captures, as text ids. Each
+ * fallback takes a value that is there and not `''`, as the query's `nullif(…, '')` does.
+ */
+export class Identities {
+  principal = 0
+  actor = 0
+
+  constructor(private readonly texts: Texts) {}
+
+  read(captures: Captures): void {
+    const { texts } = this
+    const assumed = captures.holds(IDENTITY_TYPE, ASSUMED_ROLE)
+    // Who acted: the session issuer of an assumed role, the ARN, the invoking service, the user
+    // name of an identity without an ARN, the account.
+    const principal =
+      assumed && captures.present(ISSUER_ARN)
+        ? ISSUER_ARN
+        : firstPresent(captures, PRINCIPAL_FALLBACKS)
+    this.principal = principal < 0 ? 0 : texts.idOf(captures, principal)
+    // The person or session behind it: the source identity, an assumed role's session name (the
+    // ARN's last segment), the user name, the Identity Center user, the invoking service.
+    if (captures.present(SOURCE_IDENTITY)) {
+      this.actor = texts.idOf(captures, SOURCE_IDENTITY)
+      return
+    }
+    if (assumed && captures.present(ARN)) {
+      const session = this.sessionName(captures)
+      if (session > 0) {
+        this.actor = session
+        return
+      }
+    }
+    const actor = firstPresent(captures, ACTOR_FALLBACKS)
+    this.actor = actor < 0 ? 0 : texts.idOf(captures, actor)
   }
 
-  get eventtype(): string {
-    return this.captures.decode(EVENT_TYPE)
+  /** The text id of what follows the ARN's last `/`: 0 for '' or an ARN without one. */
+  private sessionName(captures: Captures): number {
+    const kind = captures.kinds[ARN]
+    if (kind === ASCII || kind === UTF8) {
+      const b = captures.bytes
+      const to = captures.ends[ARN] as number
+      let i = to - 1
+      while (i >= (captures.starts[ARN] as number) && b[i] !== SLASH) i--
+      if (i < (captures.starts[ARN] as number) || i === to - 1) return 0
+      return this.texts.idOfBytes(captures, ARN, i + 1)
+    }
+    const arn = captures.decode(ARN)
+    const slash = arn.lastIndexOf('/')
+    return slash < 0 ? 0 : this.texts.idOfText(arn.slice(slash + 1))
   }
+}
 
-  get errormessage(): string {
-    return this.captures.decode(ERROR_MESSAGE)
-  }
-
-  get mfaused(): string {
-    return this.captures.decode(MFA_USED)
-  }
-
-  get consolelogin(): string {
-    return this.captures.decode(CONSOLE_LOGIN)
-  }
+function firstPresent(captures: Captures, slots: readonly number[]): number {
+  for (const slot of slots) if (captures.present(slot)) return slot
+  return -1
 }

@@ -81,7 +81,10 @@ export class DeliveryScanner {
         i = slot < 0 ? skipString(b, view, i + 1, n) : this.captureString(b, view, i + 1, n, slot)
       } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
         const frameShape = frameShapeOf(c, shape)
-        if (frameShape === ROOT) kinds.fill(MISSING)
+        if (frameShape === ROOT) {
+          kinds.fill(MISSING)
+          this.captures.recordStart = i
+        }
         if (slot >= 0) starts[slot] = i
         if (depth === closers.length) {
           this.stack = grow(this.stack)
@@ -132,7 +135,10 @@ export class DeliveryScanner {
           kinds[captured] = RAW
           ends[captured] = i
         }
-        if (frameShapes[depth] === ROOT && this.problem === '') onRecord()
+        if (frameShapes[depth] === ROOT && this.problem === '') {
+          this.captures.recordEnd = i
+          onRecord()
+        }
       }
     }
   }

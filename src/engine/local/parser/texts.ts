@@ -1,4 +1,4 @@
-import { type Captures, ESCAPED, MISSING } from './captures.js'
+import { type Captures, ESCAPED, MISSING, RAW } from './captures.js'
 
 /** Past this many, new byte forms are decoded each time: the cache stays small. */
 const SEEN_BYTES_LIMIT = 1 << 16
@@ -31,12 +31,20 @@ export class Texts {
     return id
   }
 
-  /** The id of a captured value's text. */
+  /** The id of a captured value's text (`Captures.decode`). */
   idOf(captures: Captures, slot: number): number {
     const kind = captures.kinds[slot] as number
     if (kind === MISSING) return 0
-    if (kind === ESCAPED) return this.idOfText(captures.decode(slot))
-    const from = captures.starts[slot] as number
+    // Not by their bytes: `1.0` and "1.0" are the same bytes, but not the same text.
+    if (kind === ESCAPED || kind === RAW) return this.idOfText(captures.decode(slot))
+    return this.idOfBytes(captures, slot, captures.starts[slot] as number)
+  }
+
+  /**
+   * The id of the text of the captured string in `slot` (`ASCII` or `UTF8`, not escaped) from the
+   * byte at `from` (a character's first byte) to its end.
+   */
+  idOfBytes(captures: Captures, slot: number, from: number): number {
     const to = captures.ends[slot] as number
     const b = captures.bytes
     let h = 0x811c9dc5 ^ (to - from)
@@ -49,9 +57,9 @@ export class Texts {
         while (j < known.length && known[j] === b[from + j]) j++
         if (j === known.length) return this.seenIds[entry] as number
       }
-      return this.idOfText(captures.decode(slot))
+      return this.idOfText(decodeFrom(captures, slot, from))
     }
-    const id = this.idOfText(captures.decode(slot))
+    const id = this.idOfText(decodeFrom(captures, slot, from))
     if (this.seenBytes.length < SEEN_BYTES_LIMIT) {
       this.byHash.set(h, this.seenBytes.length)
       this.seenBytes.push(Uint8Array.prototype.slice.call(b, from, to))
@@ -59,4 +67,11 @@ export class Texts {
     }
     return id
   }
+}
+
+/** The text of the captured string in `slot` from the byte at `from`. */
+function decodeFrom(captures: Captures, slot: number, from: number): string {
+  return from === captures.starts[slot]
+    ? captures.decode(slot)
+    : captures.bytes.toString('utf8', from, captures.ends[slot] as number)
 }

@@ -1,0 +1,168 @@
+import { describe, expect, it, vi } from 'vitest'
+import { Captures } from '../src/engine/local/parser/captures.js'
+import {
+  ERROR,
+  IDENTITY_TYPE,
+  Identities,
+  NAME,
+  recordFields,
+  SOURCE
+} from '../src/engine/local/parser/record.js'
+import { type RuleData, RuleMatcher } from '../src/engine/local/parser/rules.js'
+import { DeliveryScanner } from '../src/engine/local/parser/scanner.js'
+import { Shapes } from '../src/engine/local/parser/shapes.js'
+import { Texts } from '../src/engine/local/parser/texts.js'
+import { cutCodePoints } from '../src/engine/local/parser/values.js'
+import { readRuleFile } from '../src/rules/sigma.js'
+
+/** A rule of `key` whose one selection is `body` (YAML lines of the selection's map). */
+function rule(key: string, body: string): RuleData {
+  const text = [
+    `title: ${key}`,
+    `id: ${key}`,
+    `name: ${key}`,
+    'level: low',
+    'logsource: {product: aws, service: cloudtrail}',
+    'detection:',
+    '  selection:',
+    ...body.split('\n').map((line) => `    ${line}`),
+    '  condition: selection'
+  ].join('\n')
+  const [loaded] = readRuleFile(text, `${key}.yml`, false).rules
+  if (loaded === undefined) throw new Error(`${key} did not load`)
+  return { key: loaded.key, condition: loaded.condition }
+}
+
+/** Each record's rules column, principal, actor and evidence, and how often a record was parsed. */
+function readRecords(rules: readonly RuleData[], records: readonly object[]) {
+  const paths = recordFields(rules.map(({ condition }) => condition))
+  const captures = new Captures(paths.length)
+  const scanner = new DeliveryScanner(new Shapes(paths), captures)
+  const texts = new Texts()
+  const matcher = new RuleMatcher(rules, texts, captures, paths)
+  const identities = new Identities(texts)
+  const parse = vi.spyOn(captures, 'parseRecord')
+  const read: { rules: string; principal: string; actor: string }[] = []
+  captures.bytes = Buffer.from(JSON.stringify({ Records: records }))
+  scanner.scan(captures.bytes, () => {
+    const rulesId = matcher.match(
+      texts.idOf(captures, SOURCE),
+      texts.idOf(captures, NAME),
+      texts.idOf(captures, ERROR),
+      texts.idOf(captures, IDENTITY_TYPE)
+    )
+    identities.read(captures)
+    read.push({
+      rules: texts.texts[rulesId] as string,
+      principal: texts.texts[identities.principal] as string,
+      actor: texts.texts[identities.actor] as string
+    })
+  })
+  return { read, parsed: parse.mock.calls.length, matcher }
+}
+
+const STOP = { eventSource: 'cloudtrail.amazonaws.com', eventName: 'StopLogging' }
+
+describe('the rules of a parser', () => {
+  it('name every rule a record matches, in code point order', () => {
+    const rules = [
+      rule('stop', 'eventName: StopLogging'),
+      rule('b-source', 'eventSource: cloudtrail.amazonaws.com'),
+      rule('any', 'eventName|contains: o')
+    ]
+    const { read } = readRecords(rules, [STOP, { ...STOP, eventName: 'StartLogging' }, {}])
+    expect(read.map((record) => record.rules)).toEqual(['any b-source stop', 'any b-source', ''])
+  })
+
+  it('decide a rule by the key fields alone without reading the rest of the record', () => {
+    const rules = [
+      rule('stop', 'eventName: StopLogging\nerrorCode|startswith: Access'),
+      rule('agent', 'userAgent|contains: cli')
+    ]
+    const records = [STOP, { ...STOP, errorCode: 'AccessDenied', userAgent: 'aws-cli/2' }, {}]
+    const { read, parsed } = readRecords(rules, records)
+    expect(read.map((record) => record.rules)).toEqual(['', 'agent stop', ''])
+    expect(parsed).toBe(0)
+  })
+
+  it('read the record with JSON.parse only where a rule needs more than the captures', () => {
+    const rules = [rule('trail', 'eventName: StopLogging\nrequestParameters.name: main')]
+    const records = [
+      { ...STOP, requestParameters: { name: 'main' } },
+      { ...STOP, requestParameters: { name: 'other' } },
+      { eventName: 'ListBuckets', requestParameters: { name: 'main' } }
+    ]
+    const { read, parsed } = readRecords(rules, records)
+    expect(read.map((record) => record.rules)).toEqual(['trail', '', ''])
+    expect(parsed).toBe(2)
+  })
+
+  it('tell a key field that is absent or null from one that is empty', () => {
+    const rules = [rule('coded', 'errorCode|exists: true')]
+    const records = [{ errorCode: '' }, { errorCode: null }, {}, { errorCode: 0 }]
+    expect(readRecords(rules, records).read.map((record) => record.rules)).toEqual([
+      'coded',
+      '',
+      '',
+      'coded'
+    ])
+  })
+
+  it('read a number, a boolean or an object as the string column reads it', () => {
+    const rules = [
+      rule('number', 'eventName: "150"'),
+      rule('object', 'userIdentity.type: \'{"a":1}\'')
+    ]
+    const records = [{ eventName: 1.5e2 }, { userIdentity: { type: { a: 1 } } }]
+    expect(readRecords(rules, records).read.map((record) => record.rules)).toEqual([
+      'number',
+      'object'
+    ])
+  })
+})
+
+describe('the principal and the actor of a record', () => {
+  const identity = (userIdentity: object) => ({ userIdentity })
+
+  it('take the fallbacks of the contract in order', () => {
+    const records = [
+      identity({
+        type: 'AssumedRole',
+        arn: 'arn:aws:sts::1:assumed-role/ops/alice',
+        sessionContext: {
+          sessionIssuer: { arn: 'arn:aws:iam::1:role/ops' },
+          sourceIdentity: 'laptop'
+        }
+      }),
+      identity({ type: 'AssumedRole', arn: 'arn:aws:sts::1:assumed-role/ops/\u00e9\\u0041' }),
+      identity({ type: 'AssumedRole', arn: 'arn:aws:sts::1:assumed-role/ops/', userName: 'u' }),
+      identity({ type: 'IAMUser', arn: 'arn:aws:iam::1:user/bob', userName: 'bob' }),
+      identity({ type: 'AWSAccount', accountId: '1', userName: 'named', invokedBy: '' }),
+      identity({ type: 'IdentityCenterUser', accountId: '1', onBehalfOf: { userId: 'id-1' } }),
+      identity({ type: 'AWSService', invokedBy: 'ec2.amazonaws.com' }),
+      {}
+    ]
+    expect(readRecords([], records).read.map(({ principal, actor }) => [principal, actor])).toEqual(
+      [
+        ['arn:aws:iam::1:role/ops', 'laptop'],
+        ['arn:aws:sts::1:assumed-role/ops/\u00e9\\u0041', '\u00e9\\u0041'],
+        ['arn:aws:sts::1:assumed-role/ops/', 'u'],
+        ['arn:aws:iam::1:user/bob', 'bob'],
+        ['named', 'named'],
+        ['1', 'id-1'],
+        ['ec2.amazonaws.com', 'ec2.amazonaws.com'],
+        ['', '']
+      ]
+    )
+  })
+})
+
+describe('the request parameters cut', () => {
+  it('counts code points, a surrogate pair as one', () => {
+    const astral = '\u{1f600}'
+    expect(cutCodePoints(`ab${astral}c`, 3)).toBe(`ab${astral}`)
+    expect(cutCodePoints(astral.repeat(3), 2)).toBe(astral.repeat(2))
+    expect(cutCodePoints('\ud800x', 1)).toBe('\ud800')
+    expect(cutCodePoints('short', 10)).toBe('short')
+  })
+})
