@@ -51,6 +51,7 @@ export function createLogParser(options: ParserOptions): LogParser {
         throw error
       } finally {
         captures.release()
+        if (bytes.buffer !== input.buffer) free(bytes)
       }
       return aggregator.finish(records)
     }
@@ -68,6 +69,16 @@ function gunzip(input: Uint8Array): Buffer {
         : `not valid gzip: ${(error as Error).message}`
     )
   }
+}
+
+/**
+ * Gives the memory of a file's gunzipped JSON back at once, by detaching its buffer, rather than
+ * at the next collection: a thread goes through hundreds of files between two collections, and
+ * their JSON, each in its own 256 KiB piece or more, took over 100 MiB of a bench day's peak.
+ * Nothing the parser returns points into it (strings are copies). `transfer` is Node 22's.
+ */
+function free(bytes: Buffer): void {
+  ;(bytes.buffer as ArrayBuffer & { transfer?: (length: number) => ArrayBuffer }).transfer?.(0)
 }
 
 function asBuffer(input: Uint8Array): Buffer {
