@@ -576,7 +576,7 @@ function identity(context: EventContext, kind: IdentityKind): JsonObject {
       }
     }
     case 'role':
-      return assumed(random.pick(ROLES), '', `i-0${random.hex(16)}`)
+      return assumed(random.pick(ROLES), '', `i-0${pooled(random.hex(16), INSTANCE_SESSIONS)}`)
     case 'sso':
       return assumed(
         'AWSReservedSSO_AdministratorAccess_5a1b2c3d4e5f6a7b',
@@ -584,7 +584,11 @@ function identity(context: EventContext, kind: IdentityKind): JsonObject {
         `${random.pick(PEOPLE)}@example.com`
       )
     case 'service-role': {
-      const role = assumed(random.pick(ROLES), 'service-role/', random.hex(10))
+      const role = assumed(
+        random.pick(ROLES),
+        'service-role/',
+        pooled(random.hex(10), SERVICE_SESSIONS)
+      )
       return { ...role, invokedBy: random.pick(SERVICES) }
     }
     case 'service':
@@ -619,6 +623,23 @@ const GLOBAL_REGION_TEMPLATES = weighted(TEMPLATES)
 const REGIONAL_TEMPLATES = weighted(TEMPLATES.filter((template) => !template.global))
 
 /** One CloudTrail record, its fields in the order CloudTrail writes them. */
+/**
+ * Role sessions as a real account has them: a few instances and service sessions, each making many
+ * calls in a day. A new session name per event would make every event its own actor, which no
+ * trail delivers. `hex` (drawn as before, so the rest of the sequence stays the same) picks one of
+ * `size` names, each as long as `hex`.
+ */
+function pooled(hex: string, size: number): string {
+  const n = parseInt(hex.slice(0, 4), 16) % size
+  return ((BigInt(n + 1) * 0x9e3779b97f4a7c15n) & ((1n << BigInt(4 * hex.length)) - 1n))
+    .toString(16)
+    .padStart(hex.length, '0')
+}
+/** Instances whose role sessions act in an account and region. */
+const INSTANCE_SESSIONS = 24
+/** Sessions of service roles (a Lambda function's, a build's). */
+const SERVICE_SESSIONS = 12
+
 export function makeRecord(
   context: EventContext,
   template: EventTemplate,
