@@ -437,6 +437,20 @@ describe('the local engine', () => {
     }
   )
 
+  it('gives the reference aggregate with suppressions: key~N tokens, as the Athena query does', async () => {
+    const { entries } = parseSuppressions(SUPPRESSIONS, '.github/cloudtrail-report.yml', rules)
+    const { local, reference } = await localAndReference(
+      plan(SINGLE, ALL_DAYS, 'event-time', true, { rules: scanRules(rules, entries) })
+    )
+    for (const token of ['cloudtrail-changes~1', 'unauthorized-calls~2', 'unauthorized-calls~3']) {
+      expect(
+        local.some((row) => row.rules.split(' ').includes(token)),
+        token
+      ).toBe(true)
+    }
+    expect(local).toEqual(reference)
+  })
+
   it('gives the reference aggregate without any rule: no rules, times or evidence', async () => {
     const { local, reference } = await localAndReference(
       plan(SINGLE, DAY_1, 'event-time', true, { rules: [] })
