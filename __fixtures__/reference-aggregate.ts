@@ -12,7 +12,6 @@ import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import {
   compareEvidence,
-  compareText,
   REQUEST_PARAMETERS_LIMIT,
   type AggregateRow,
   type Evidence
@@ -22,7 +21,7 @@ import { jsonRecordValues } from '../src/engine/local/record-values.js'
 import { dayFolderKey } from '../src/plan/layout.js'
 import type { Scope } from '../src/plan/plan.js'
 import { resolveField } from '../src/rules/fields.js'
-import { compareCodePoints } from '../src/rules/load.js'
+import { compareText } from '../src/text-order.js'
 
 /** The record paths the aggregate reads, by what they are for. */
 const PATHS = {
@@ -170,7 +169,7 @@ type RuleTests = (record: JsonRecord) => string
 function ruleTests(plan: Scope): RuleTests {
   const compiler = createRuleCompiler()
   const tests = [...plan.rules]
-    .sort((a, b) => compareCodePoints(a.key, b.key))
+    .sort((a, b) => compareText(a.key, b.key))
     .map((rule) => ({ key: rule.key, test: compiler.compile(rule.condition) }))
   return (record) => {
     const values = jsonRecordValues(compiler.fields, record)

@@ -1,7 +1,7 @@
 import { BUILTIN_RULE_FILES } from '../src/rules/builtin.js'
-import { compareCodePoints } from '../src/rules/load.js'
 import type { Rule } from '../src/rules/rule.js'
 import { readRuleFile } from '../src/rules/sigma.js'
+import { compareText } from '../src/text-order.js'
 
 /** A rule for report tests, whose condition they never evaluate: `eventName` is `name`. */
 export function testRule(key: string, overrides: Partial<Rule> = {}): Rule {
@@ -35,4 +35,4 @@ export function testRule(key: string, overrides: Partial<Rule> = {}): Rule {
 /** The built-in rules, as `loadRules` gives them with `builtin-rules` on and no `rules`. */
 export const BUILTIN_RULES: readonly Rule[] = BUILTIN_RULE_FILES.flatMap(
   ({ file, text }) => readRuleFile(text, file, true).rules
-).sort((a, b) => compareCodePoints(a.key, b.key))
+).sort((a, b) => compareText(a.key, b.key))

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import {
-  aggregateRow,
-  compareEvidence,
-  compareText,
-  type Evidence
-} from '../src/engine/aggregate.js'
+import { aggregateRow, compareEvidence, type Evidence } from '../src/engine/aggregate.js'
+import { compareText } from '../src/text-order.js'
 
 describe('compareText', () => {
   it('orders by code point, as Athena and DuckDB compare text', () => {

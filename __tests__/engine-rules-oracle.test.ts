@@ -17,11 +17,11 @@ import { Random } from '../scripts/generator/random.js'
 import { rulesColumnSql } from '../src/engine/athena/rules-sql.js'
 import { createRuleCompiler } from '../src/engine/local/predicates.js'
 import { jsonRecordValues } from '../src/engine/local/record-values.js'
-import { compareCodePoints } from '../src/rules/load.js'
 import type { Rule } from '../src/rules/rule.js'
 import { readRuleFile } from '../src/rules/sigma.js'
 import { lowerText } from '../src/rules/values.js'
 import { ORACLE_CASES, oracleRecords } from '../__fixtures__/rule-cases.js'
+import { compareText } from '../src/text-order.js'
 
 const ACCOUNT = '111122223333'
 const TABLE = { catalog: 'AwsDataCatalog', database: 'default', table: 'rule_cases' }
@@ -74,7 +74,7 @@ afterAll(async () => {
 /** Each event's matched rule keys, by `eventID`, as the local engine's predicates find them. */
 function localRules(): Map<string, string> {
   const compiler = createRuleCompiler()
-  const sorted = [...rules].sort((a, b) => compareCodePoints(a.key, b.key))
+  const sorted = [...rules].sort((a, b) => compareText(a.key, b.key))
   const predicates = sorted.map((rule) => ({
     key: rule.key,
     test: compiler.compile(rule.condition)

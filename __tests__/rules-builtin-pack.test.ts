@@ -16,10 +16,10 @@ import { rulesColumnSql } from '../src/engine/athena/rules-sql.js'
 import { createRuleCompiler } from '../src/engine/local/predicates.js'
 import { jsonRecordValues } from '../src/engine/local/record-values.js'
 import { BUILTIN_RULE_FILES } from '../src/rules/builtin.js'
-import { compareCodePoints } from '../src/rules/load.js'
 import type { Rule } from '../src/rules/rule.js'
 import { readRuleFile } from '../src/rules/sigma.js'
 import { PACK_CASES as CASES } from '../scripts/generator/rule-cases/index.js'
+import { compareText } from '../src/text-order.js'
 
 const RULES: readonly Rule[] = BUILTIN_RULE_FILES.flatMap(
   ({ file, text }) => readRuleFile(text, file, true).rules
@@ -96,7 +96,7 @@ describe('the built-in rule pack on DuckDB', () => {
       records.map((record) => {
         const values = jsonRecordValues(compiler.fields, JSON.parse(JSON.stringify(record)))
         const keys = tests.filter(({ test }) => test(values)).map(({ key }) => key)
-        return [record.eventID as string, keys.sort(compareCodePoints).join(' ')]
+        return [record.eventID as string, keys.sort(compareText).join(' ')]
       })
     )
     const rows = await duckdb.rows(

@@ -4,6 +4,7 @@
  * event time and the evidence of their earliest events. Every report is computed from it, so a
  * run scans the logs once, and the engines can differ only in producing it.
  */
+import { compareText } from '../text-order.js'
 
 /** The columns that make a row distinct, in the order the query groups and sorts them. */
 export const AGGREGATE_KEY_COLUMNS = [
@@ -174,26 +175,6 @@ export const EVIDENCE_FIELDS = [
 ] as const satisfies readonly (keyof Evidence)[]
 
 export const REQUEST_PARAMETERS_LIMIT = 1000
-
-/**
- * Text order by Unicode code point, which is how Athena (Trino) and DuckDB compare strings; `<` on
- * JavaScript strings compares UTF-16 code units, which differs above U+FFFF.
- */
-export function compareText(a: string, b: string): number {
-  if (a === b) return 0
-  const length = Math.min(a.length, b.length)
-  for (let i = 0; i < length; i++) {
-    const x = a.charCodeAt(i)
-    const y = b.charCodeAt(i)
-    if (x === y) continue
-    // A surrogate (a code point above U+FFFF) sorts after every other code unit.
-    const xHigh = x >= 0xd800 && x <= 0xdfff
-    const yHigh = y >= 0xd800 && y <= 0xdfff
-    if (xHigh !== yHigh) return xHigh ? 1 : -1
-    return x < y ? -1 : 1
-  }
-  return a.length - b.length
-}
 
 /** Earliest first: the order in which evidence is kept and listed, on both engines. */
 export function compareEvidence(a: Evidence, b: Evidence): number {

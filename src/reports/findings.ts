@@ -1,11 +1,7 @@
-import {
-  compareEvidence,
-  compareText,
-  type AggregateRow,
-  type Evidence
-} from '../engine/aggregate.js'
+import { compareEvidence, type AggregateRow, type Evidence } from '../engine/aggregate.js'
 import { LEVELS, type Level, type Rule } from '../rules/rule.js'
 import type { SuppressionEntry } from '../rules/suppressions.js'
+import { compareText } from '../text-order.js'
 
 /** What a matched call came to: it ran, it was refused for lack of permission, or it failed. */
 export type Outcome = 'success' | 'denied' | 'error'

@@ -7,6 +7,7 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { glob } from 'tinyglobby'
 import { BUILTIN_RULE_FILES } from './builtin.js'
 import type { Rule } from './rule.js'
+import { compareText } from '../text-order.js'
 import { readRuleFile, type NotApplicable, type NotRun, type RuleFileContents } from './sigma.js'
 
 export interface LoadRulesOptions {
@@ -33,18 +34,6 @@ export class RulesInputError extends Error {
     super(message)
     this.name = 'RulesInputError'
   }
-}
-
-/** Orders strings by code point, as both engines order rule keys (not by UTF-16 unit). */
-export function compareCodePoints(a: string, b: string): number {
-  const left = Array.from(a)
-  const right = Array.from(b)
-  for (let i = 0; i < Math.min(left.length, right.length); i++) {
-    const x = (left[i] as string).codePointAt(0) as number
-    const y = (right[i] as string).codePointAt(0) as number
-    if (x !== y) return x - y
-  }
-  return left.length - right.length
 }
 
 /** The entries of the `rules` input: one per line or comma, blank ones dropped. */
@@ -147,7 +136,7 @@ export async function loadRules(options: LoadRulesOptions): Promise<LoadedRules>
     byKey.set(rule.key, rule)
   }
   return {
-    rules: [...rules].sort((a, b) => compareCodePoints(a.key, b.key)),
+    rules: [...rules].sort((a, b) => compareText(a.key, b.key)),
     notRun: contents.flatMap((file) => file.notRun),
     notApplicable: contents.flatMap((file) => file.notApplicable)
   }

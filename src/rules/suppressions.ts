@@ -22,9 +22,9 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'y
 import { isCalendarDate } from '../inputs/window.js'
 import { resolveField } from './fields.js'
 import { ACTOR_CANDIDATES, computedMatch, PRINCIPAL_CANDIDATES } from './identity.js'
-import { compareCodePoints } from './load.js'
 import type { Condition, Rule, Test } from './rule.js'
 import { lowerText, patternParts } from './values.js'
+import { compareText } from '../text-order.js'
 
 /** What an entry can match a finding by, as the file names it. */
 export const SUPPRESSION_FIELDS = [
@@ -342,5 +342,5 @@ export function scanRules(
       ...suppressed
     ]
   })
-  return scanned.sort((a, b) => compareCodePoints(a.key, b.key))
+  return scanned.sort((a, b) => compareText(a.key, b.key))
 }

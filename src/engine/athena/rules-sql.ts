@@ -6,8 +6,8 @@
  * the rule IR (`rules/rule.ts`); the SQL oracle test proves them equal to `local/predicates.ts`.
  */
 import { renderAnchors } from '../../rules/regex.js'
-import { compareCodePoints } from '../../rules/load.js'
 import type { Condition, FieldSource, PatternPart, Rule, Test } from '../../rules/rule.js'
+import { compareText } from '../../text-order.js'
 
 /**
  * The most elements of one `ARRAY[…]`: Trino refuses a function call, the array constructor
@@ -183,7 +183,7 @@ export function conditionSql(condition: Condition): string {
  */
 export function rulesColumnSql(rules: readonly Pick<Rule, 'key' | 'condition'>[]): string {
   if (rules.length === 0) return "''"
-  const sorted = [...rules].sort((a, b) => compareCodePoints(a.key, b.key))
+  const sorted = [...rules].sort((a, b) => compareText(a.key, b.key))
   const items = sorted.map(
     (rule) => `      CASE WHEN ${conditionSql(rule.condition)} THEN ${sqlString(rule.key)} END`
   )

@@ -1,4 +1,5 @@
-import { compareEvidence, compareText, type Evidence } from '../aggregate.js'
+import { compareEvidence, type Evidence } from '../aggregate.js'
+import { compareText } from '../../text-order.js'
 
 /** Past this many items, an event's item is found by a map instead of a look through the list. */
 const INDEXED = 32

@@ -1,7 +1,8 @@
-import { type AggregateRow, compareText } from '../aggregate.js'
+import { type AggregateRow } from '../aggregate.js'
 import { EventIdSet } from './dedupe.js'
 import { EvidenceList } from './evidence.js'
 import type { FileAggregate } from './parser/parser.js'
+import { compareText } from '../../text-order.js'
 
 /** What a row with rules has besides its counts, added up from the parser threads' parts. */
 interface RuleRow {

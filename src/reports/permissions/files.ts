@@ -1,7 +1,7 @@
-import { compareText } from '../../engine/aggregate.js'
 import { csvDocument } from '../csv.js'
 import { leastPrivilegePolicy } from './policy.js'
 import type { PermissionsReport } from './report.js'
+import { compareText } from '../../text-order.js'
 
 export const PERMISSIONS_HEADER = [
   'principal',

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { compareText } from '../../engine/aggregate.js'
+import { compareText } from '../../text-order.js'
 
 /** An IAM policy statement as written to a policy file, keys in IAM's usual order. */
 interface AllowStatement {

@@ -1,9 +1,10 @@
-import { compareText, type AggregateRow } from '../../engine/aggregate.js'
+import { type AggregateRow } from '../../engine/aggregate.js'
 import type { PrincipalSelection } from '../../inputs/inputs.js'
 import { allowChecker, type AllowList } from './allow-list.js'
 import { eventActions, isDenied, type EventActions, type UnmappedReason } from './mapping.js'
 import { policyFileNames } from './policy.js'
 import { principalSelector } from './principals.js'
+import { compareText } from '../../text-order.js'
 
 /** How often a principal's calls needed one IAM action, and over which UTC days. */
 export interface ActionUse {

@@ -1,7 +1,7 @@
-import { compareText } from '../../engine/aggregate.js'
 import { formatCount } from '../../format.js'
 import { escapeText } from '../markdown.js'
 import type { PermissionsReport, PrincipalPermissions } from './report.js'
+import { compareText } from '../../text-order.js'
 
 /** Items listed per line (denied actions, unmapped events, actions not allowed). */
 const LIST_LIMIT = 5

@@ -4,7 +4,6 @@
  * bar, empty days included, the axis starts at zero, and the services' pie has an "other" slice,
  * so its percentages are of all events.
  */
-import { compareText } from '../../engine/aggregate.js'
 import { formatCount } from '../../format.js'
 import { windowDays, type Window } from '../../inputs/window.js'
 import type { PrincipalActivity, Reports } from '../index.js'
@@ -18,6 +17,7 @@ import {
   serviceName,
   shortened
 } from './text.js'
+import { compareText } from '../../text-order.js'
 
 /** Slices of the services' pie: the largest, then one for all the others. */
 const PIE_SLICES = 9

@@ -1,4 +1,4 @@
-import { compareText, type Evidence } from '../../aggregate.js'
+import { type Evidence } from '../../aggregate.js'
 import { EvidenceList } from '../evidence.js'
 import { ASCII, type Captures } from './captures.js'
 import { EventDates } from './event-date.js'
@@ -18,6 +18,7 @@ import {
 import { type RuleData, RuleMatcher } from './rules.js'
 import type { FieldPath } from './shapes.js'
 import { Texts } from './texts.js'
+import { compareText } from '../../../text-order.js'
 
 /** How a parser counts: the report's window and the run's semantics. */
 export interface ParserOptions {

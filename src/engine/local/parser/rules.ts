@@ -1,4 +1,3 @@
-import { compareText } from '../../aggregate.js'
 import type { Condition, FieldSource } from '../../../rules/rule.js'
 import { createRuleCompiler, type Predicate, type RuleCompiler } from '../predicates.js'
 import { type Captures, MISSING } from './captures.js'
@@ -7,6 +6,7 @@ import { ERROR, IDENTITY_TYPE, NAME, SOURCE } from './record.js'
 import type { Texts } from './texts.js'
 import { CapturedValues } from './values.js'
 import type { FieldPath } from './shapes.js'
+import { compareText } from '../../../text-order.js'
 
 /** A rule as a parser thread receives it: data (the IR), compiled in the thread. */
 export interface RuleData {
