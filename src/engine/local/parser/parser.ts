@@ -51,7 +51,7 @@ export function createLogParser(options: ParserOptions): LogParser {
         throw error
       } finally {
         captures.release()
-        if (bytes.buffer !== input.buffer) free(bytes)
+        if (bytes.buffer !== input.buffer && bytes.buffer.byteLength > Buffer.poolSize) free(bytes)
       }
       return aggregator.finish(records)
     }
@@ -75,7 +75,9 @@ function gunzip(input: Uint8Array): Buffer {
  * Gives the memory of a file's gunzipped JSON back at once, by detaching its buffer, rather than
  * at the next collection: a thread goes through hundreds of files between two collections, and
  * their JSON, each in its own 256 KiB piece or more, took over 100 MiB of a bench day's peak.
- * Nothing the parser returns points into it (strings are copies). `transfer` is Node 22's.
+ * Nothing the parser returns points into it (strings are copies). Only a buffer larger than
+ * Node's shared pool is freed: a small output may sit in the pool with other live buffers (the
+ * file's own bytes among them). `transfer` is Node 22's.
  */
 function free(bytes: Buffer): void {
   ;(bytes.buffer as ArrayBuffer & { transfer?: (length: number) => ArrayBuffer }).transfer?.(0)
