@@ -303,7 +303,7 @@ describe('the skipped line of the summary', () => {
   }
 
   const summaryLines = (truncated: string, digest: string): string[] => [
-    '| Log files | 1 read; 2 skipped (listed below); ',
+    '| Log files | 1 read (212 B); 2 skipped (listed below); ',
     [
       '### Skipped log files',
       '',

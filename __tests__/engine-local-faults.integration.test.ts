@@ -156,8 +156,11 @@ async function objectSize(key: string): Promise<number> {
 }
 
 describe('local engine reading S3 through faults', () => {
-  it('reads the sample bucket without faults', () => {
+  it('reads the sample bucket without faults', async () => {
     expect(baseline.scan.filesRead).toBe(logKeys().length)
+    expect(baseline.scan.bytesRead).toBe(
+      (await Promise.all(logKeys().map(objectSize))).reduce((sum, size) => sum + size, 0)
+    )
     expect(baseline.rows.length).toBeGreaterThan(100)
   })
 
@@ -167,6 +170,7 @@ describe('local engine reading S3 through faults', () => {
     const faulted = await scanThrough({ seed: 5, rate: 0.2, slowMs: 50 }, { wait: true })
     expect(faulted.rows).toEqual(baseline.rows)
     expect(faulted.scan.filesRead).toBe(baseline.scan.filesRead)
+    expect(faulted.scan.bytesRead).toBe(baseline.scan.bytesRead)
     expect(await reportText(faulted)).toEqual(await reportText(baseline))
 
     expect(proxy?.counts()).toEqual({

@@ -1,4 +1,4 @@
-import { readFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { readFile, readdir, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -118,6 +118,18 @@ describe('local engine on a generated bucket', () => {
     expect(facts.digestAndInsightFiles).toBe(16)
     expect(scan.filesRead).toBe(facts.logFiles)
     expect(rows.filter((row) => row.eventsource === '')).toEqual([])
+  })
+
+  it('says how many bytes it read: the log files as stored', async () => {
+    const { scan } = await scanDir(plan(ALL_FOLDERS, 'delivery', false))
+    const files = (await readdir(logsDir, { recursive: true })).filter(
+      (path) => path.includes('/CloudTrail/') && path.endsWith('.json.gz')
+    )
+    const sizes = await Promise.all(
+      files.map(async (path) => (await stat(join(logsDir, path))).size)
+    )
+    expect(files).toHaveLength(facts.logFiles)
+    expect(scan.bytesRead).toBe(sizes.reduce((sum, size) => sum + size, 0))
   })
 
   it('names as principal the role of an assumed role, else the ARN, the service or the account', async () => {

@@ -113,6 +113,7 @@ export async function makeReport(inputs: Inputs, context: ReportContext): Promis
     dataScannedBytes: scan.dataScannedBytes,
     athenaRegion: scan.athenaRegion,
     filesRead: scan.filesRead,
+    bytesRead: scan.bytesRead,
     skippedFiles: scan.skippedFiles,
     emptyFolders: scan.emptyFolders,
     archived: scan.archived,

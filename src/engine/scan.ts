@@ -23,6 +23,8 @@ export interface Scan {
   /** The region the query ran in, for a link to it in the Athena console. */
   readonly athenaRegion?: string
   readonly filesRead?: number
+  /** Local engine: the bytes of the log files read, as stored (gzipped). */
+  readonly bytesRead?: number
   readonly skippedFiles?: readonly SkippedFile[]
   /** Log files of the window in archive storage, not read: the counts leave them out. */
   readonly archived?: ArchivedFiles

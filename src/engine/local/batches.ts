@@ -28,6 +28,8 @@ export interface BatchReply {
   /** The batch's good files, aggregated. */
   readonly result: FileAggregate
   readonly failures: readonly Failure[]
+  /** Each file's size as read (gzipped or not), by its index in the batch; 0 for a failure. */
+  readonly sizes: readonly number[]
 }
 
 /**
@@ -44,6 +46,7 @@ export function parseBatch(
   const eventIds: Uint32Array[] = []
   const ruleRows: RuleRowPart[] = []
   const failures: Failure[] = []
+  const sizes = batch.files.map(() => 0)
   let records = 0
   batch.files.forEach((file, index) => {
     let bytes = file.bytes
@@ -62,12 +65,13 @@ export function parseBatch(
       counts.push(result.counts)
       eventIds.push(result.eventIds)
       ruleRows.push(...result.ruleRows)
+      sizes[index] = bytes.length
     } catch (error) {
       failures.push({ index, reason: (error as Error).message, unreadable: false })
     }
   })
   const result = { records, newKeys, counts: join(counts), eventIds: join(eventIds), ruleRows }
-  return { id: batch.id, result, failures }
+  return { id: batch.id, result, failures, sizes }
 }
 
 function join(parts: readonly Uint32Array[]): Uint32Array<ArrayBuffer> {

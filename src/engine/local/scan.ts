@@ -68,6 +68,7 @@ export async function scanLocally(plan: LocalEngineSettings, context: RunContext
   )
   const skippedFiles: SkippedFile[] = []
   let filesRead = 0
+  let bytesRead = 0
   let archivedFiles = 0
 
   const readOne = async (file: LogFile): Promise<void> => {
@@ -92,7 +93,9 @@ export async function scanLocally(plan: LocalEngineSettings, context: RunContext
       })
     }
     try {
-      await pool.parse({ path: file.path, gzipped: file.gzipped, bytes })
+      // Not `bytesRead += await …`, which reads bytesRead before the wait: files run concurrently.
+      const size = await pool.parse({ path: file.path, gzipped: file.gzipped, bytes })
+      bytesRead += size
       filesRead++
       progress.fileDone()
     } catch (error) {
@@ -127,6 +130,7 @@ export async function scanLocally(plan: LocalEngineSettings, context: RunContext
   return {
     rows: aggregate.rows(),
     filesRead,
+    bytesRead,
     emptyFolders,
     ...(archived === undefined ? {} : { archived }),
     ...(plan.onBadFile === 'skip'

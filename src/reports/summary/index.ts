@@ -34,6 +34,7 @@ export interface RunInfo {
   readonly athenaRegion?: string
   /** Local engine only. */
   readonly filesRead?: number
+  readonly bytesRead?: number
   readonly skippedFiles?: readonly SkippedFile[]
   /** Local engine only: the window's day folders without any log file. */
   readonly emptyFolders?: readonly DayFolder[]

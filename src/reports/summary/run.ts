@@ -48,7 +48,10 @@ function athenaCell(run: RunInfo): string | undefined {
 
 function logFilesCell(run: RunInfo): string | undefined {
   const parts: string[] = []
-  if (run.filesRead !== undefined) parts.push(`${formatCount(run.filesRead)} read`)
+  if (run.filesRead !== undefined) {
+    const bytes = run.bytesRead === undefined ? '' : ` (${formatBytes(run.bytesRead)})`
+    parts.push(`${formatCount(run.filesRead)} read${bytes}`)
+  }
   const skipped = run.skippedFiles?.length ?? 0
   if (skipped > 0) parts.push(`${formatCount(skipped)} skipped (listed below)`)
   const archived = run.archived
