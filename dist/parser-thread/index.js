@@ -16,6 +16,7 @@ function parseBatch(parser, batch, read) {
     const eventIds = [];
     const ruleRows = [];
     const failures = [];
+    const sizes = batch.files.map(() => 0);
     let records = 0;
     batch.files.forEach((file, index) => {
         let bytes = file.bytes;
@@ -35,13 +36,14 @@ function parseBatch(parser, batch, read) {
             counts.push(result.counts);
             eventIds.push(result.eventIds);
             ruleRows.push(...result.ruleRows);
+            sizes[index] = bytes.length;
         }
         catch (error) {
             failures.push({ index, reason: error.message, unreadable: false });
         }
     });
     const result = { records, newKeys, counts: join(counts), eventIds: join(eventIds), ruleRows };
-    return { id: batch.id, result, failures };
+    return { id: batch.id, result, failures, sizes };
 }
 function join(parts) {
     const joined = new Uint32Array(parts.reduce((length, part) => length + part.length, 0));
@@ -55,6 +57,30 @@ function join(parts) {
 
 ;// CONCATENATED MODULE: external "node:zlib"
 const external_node_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+;// CONCATENATED MODULE: ./src/text-order.ts
+/**
+ * Text order by Unicode code point, which is how Athena (Trino) and DuckDB compare strings; `<` on
+ * JavaScript strings compares UTF-16 code units, which differs above U+FFFF.
+ */
+function compareText(a, b) {
+    if (a === b)
+        return 0;
+    const length = Math.min(a.length, b.length);
+    for (let i = 0; i < length; i++) {
+        const x = a.charCodeAt(i);
+        const y = b.charCodeAt(i);
+        if (x === y)
+            continue;
+        // A surrogate (a code point above U+FFFF) sorts after every other code unit.
+        const xHigh = x >= 0xd800 && x <= 0xdfff;
+        const yHigh = y >= 0xd800 && y <= 0xdfff;
+        if (xHigh !== yHigh)
+            return xHigh ? 1 : -1;
+        return x < y ? -1 : 1;
+    }
+    return a.length - b.length;
+}
+
 ;// CONCATENATED MODULE: ./src/engine/aggregate.ts
 /**
  * The fine-grained aggregate both engines produce: one row per distinct combination of the key
@@ -62,6 +88,7 @@ const external_node_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
  * event time and the evidence of their earliest events. Every report is computed from it, so a
  * run scans the logs once, and the engines can differ only in producing it.
  */
+
 /** The columns that make a row distinct, in the order the query groups and sorts them. */
 const AGGREGATE_KEY_COLUMNS = [
     'account',
@@ -167,28 +194,6 @@ const EVIDENCE_FIELDS = [
     'requestparameters'
 ];
 const REQUEST_PARAMETERS_LIMIT = 1000;
-/**
- * Text order by Unicode code point, which is how Athena (Trino) and DuckDB compare strings; `<` on
- * JavaScript strings compares UTF-16 code units, which differs above U+FFFF.
- */
-function compareText(a, b) {
-    if (a === b)
-        return 0;
-    const length = Math.min(a.length, b.length);
-    for (let i = 0; i < length; i++) {
-        const x = a.charCodeAt(i);
-        const y = b.charCodeAt(i);
-        if (x === y)
-            continue;
-        // A surrogate (a code point above U+FFFF) sorts after every other code unit.
-        const xHigh = x >= 0xd800 && x <= 0xdfff;
-        const yHigh = y >= 0xd800 && y <= 0xdfff;
-        if (xHigh !== yHigh)
-            return xHigh ? 1 : -1;
-        return x < y ? -1 : 1;
-    }
-    return a.length - b.length;
-}
 /** Earliest first: the order in which evidence is kept and listed, on both engines. */
 function compareEvidence(a, b) {
     for (const field of EVIDENCE_FIELDS) {
@@ -200,6 +205,7 @@ function compareEvidence(a, b) {
 }
 
 ;// CONCATENATED MODULE: ./src/engine/local/evidence.ts
+
 
 /** Past this many items, an event's item is found by a map instead of a look through the list. */
 const INDEXED = 32;
@@ -2169,7 +2175,7 @@ function createLogParser(options) {
             }
             finally {
                 captures.release();
-                if (bytes.buffer !== input.buffer)
+                if (bytes.buffer !== input.buffer && bytes.buffer.byteLength > Buffer.poolSize)
                     free(bytes);
             }
             return aggregator.finish(records);
@@ -2191,7 +2197,9 @@ function gunzip(input) {
  * Gives the memory of a file's gunzipped JSON back at once, by detaching its buffer, rather than
  * at the next collection: a thread goes through hundreds of files between two collections, and
  * their JSON, each in its own 256 KiB piece or more, took over 100 MiB of a bench day's peak.
- * Nothing the parser returns points into it (strings are copies). `transfer` is Node 22's.
+ * Nothing the parser returns points into it (strings are copies). Only a buffer larger than
+ * Node's shared pool is freed: a small output may sit in the pool with other live buffers (the
+ * file's own bytes among them). `transfer` is Node 22's.
  */
 function free(bytes) {
     ;
