@@ -2137,6 +2137,26 @@ function frameShapeOf(c, shape) {
 
 /** Output in larger pieces than zlib's default 16 KiB: a quarter less time in gunzip. */
 const GUNZIP_CHUNK = 256 * 1024;
+/** The largest single piece asked for, whatever a file's trailer claims. */
+const GUNZIP_MAX_CHUNK = 256 * 1024 * 1024;
+/**
+ * zlib's output piece for a file: its whole JSON in one piece when the gzip trailer tells its size
+ * (ISIZE, the last 4 bytes), one byte more so the piece is never exactly full. In pieces, zlib
+ * joins them into a second copy at the end, which doubled a large delivery's peak memory. A
+ * trailer that lies (or a file of several gzip members) only changes the piece size: the output
+ * is the same.
+ */
+function outputSize(input) {
+    if (input.length < 18)
+        return GUNZIP_CHUNK;
+    const at = input.length - 4;
+    const size = (input[at] |
+        (input[at + 1] << 8) |
+        (input[at + 2] << 16) |
+        (input[at + 3] << 24)) >>>
+        0;
+    return Math.min(Math.max(size + 1, GUNZIP_CHUNK), GUNZIP_MAX_CHUNK);
+}
 /**
  * Makes a parser of CloudTrail log files. It reads the bytes itself instead of `JSON.parse`: it
  * validates the whole document as strictly as `JSON.parse` does, but makes strings only of the few
@@ -2184,7 +2204,7 @@ function createLogParser(options) {
 }
 function gunzip(input) {
     try {
-        return (0,external_node_zlib_namespaceObject.gunzipSync)(input, { chunkSize: GUNZIP_CHUNK });
+        return (0,external_node_zlib_namespaceObject.gunzipSync)(input, { chunkSize: outputSize(input) });
     }
     catch (error) {
         const code = error.code;
