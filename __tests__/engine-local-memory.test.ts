@@ -9,7 +9,7 @@ import { gunzipSync, gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { BUILTIN_RULES } from '../__fixtures__/rule.js'
 import { parseBatch } from '../src/engine/local/batches.js'
-import { createLogParser } from '../src/engine/local/parser/parser.js'
+import { createLogParser, type ParserOptions } from '../src/engine/local/parser/parser.js'
 
 setFlagsFromString('--expose_gc')
 const gc = runInNewContext('gc') as () => void
@@ -40,16 +40,18 @@ function delivery(n: number): Uint8Array {
   return gzipSync(JSON.stringify({ Records: records }))
 }
 
+const OPTIONS: ParserOptions = {
+  start: '2026-11-01',
+  end: '2026-11-01',
+  byEventTime: true,
+  dedupe: true,
+  rules: BUILTIN_RULES,
+  evidenceLimit: 100
+}
+
 describe('a parser thread reading many files', () => {
   it('keeps no more live heap after 600 more files of the same keys', () => {
-    const parser = createLogParser({
-      start: '2026-11-01',
-      end: '2026-11-01',
-      byEventTime: true,
-      dedupe: true,
-      rules: BUILTIN_RULES,
-      evidenceLimit: 100
-    })
+    const parser = createLogParser(OPTIONS)
     // The same files for every batch: what is measured is the parser, not the test's inputs.
     const files = Array.from({ length: 10 }, (_, n) => delivery(n))
     const read = (batches: number): void => {
@@ -75,14 +77,7 @@ describe('a parser thread reading many files', () => {
 
 describe('a parsed file', () => {
   it('leaves nothing of its gunzipped JSON behind, even before a collection', () => {
-    const parser = createLogParser({
-      start: '2026-11-01',
-      end: '2026-11-01',
-      byEventTime: true,
-      dedupe: true,
-      rules: BUILTIN_RULES,
-      evidenceLimit: 100
-    })
+    const parser = createLogParser(OPTIONS)
     const files = Array.from({ length: 20 }, (_, n) => delivery(n))
     const json = files.reduce((bytes, file) => bytes + gunzipSync(file).length, 0)
     liveHeap()
