@@ -6,14 +6,8 @@
  */
 export function escapeText(value: string): string {
   return neutraliseAutolinks(
-    value
-      .replace(/[\r\n\t]+/g, ' ')
-      .replace(INVISIBLE, codePoint)
-      .replace(/&/g, '&amp;')
-      .replace(/</g, '&lt;')
-      .replace(/>/g, '&gt;')
-      // `$` starts GitHub's inline math.
-      .replace(/([\\`*_[\]|~$])/g, '\\$1')
+    // `$` starts GitHub's inline math.
+    shown(value).replace(/([\\`*_[\]|~$])/g, '\\$1')
   )
 }
 
@@ -23,15 +17,17 @@ export function escapeText(value: string): string {
  * autolinks neutralised as `escapeText` does.
  */
 export function escapeHtml(value: string): string {
-  return neutraliseAutolinks(
-    value
-      .replace(/[\r\n\t]+/g, ' ')
-      .replace(INVISIBLE, codePoint)
-      .replace(/&/g, '&amp;')
-      .replace(/</g, '&lt;')
-      .replace(/>/g, '&gt;')
-      .replace(/"/g, '&quot;')
-  )
+  return neutraliseAutolinks(shown(value).replace(/"/g, '&quot;'))
+}
+
+/** On one line, invisible characters shown, no HTML: what both escapes start from. */
+function shown(value: string): string {
+  return value
+    .replace(/[\r\n\t]+/g, ' ')
+    .replace(INVISIBLE, codePoint)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
 }
 
 /**
