@@ -82,7 +82,8 @@ export async function makeReport(inputs: Inputs, context: ReportContext): Promis
           },
           { log: context.log, signal: context.signal }
         )
-  const reports = await buildReports(scan.rows, {
+  const { rows, ...scanFacts } = scan
+  const reports = await buildReports(rows, {
     rules,
     evidenceLimit: inputs.evidenceLimit,
     failOn,
@@ -109,15 +110,7 @@ export async function makeReport(inputs: Inputs, context: ReportContext): Promis
     engine: plan.engine,
     dedupe: plan.dedupe,
     top: inputs.top,
-    queryExecutionId: scan.queryExecutionId,
-    dataScannedBytes: scan.dataScannedBytes,
-    athenaRegion: scan.athenaRegion,
-    filesRead: scan.filesRead,
-    bytesRead: scan.bytesRead,
-    skippedFiles: scan.skippedFiles,
-    emptyFolders: scan.emptyFolders,
-    archived: scan.archived,
-    resultReused: scan.resultReused,
+    ...scanFacts,
     failOn: reports.failOn,
     evidenceLimit: inputs.evidenceLimit,
     rulesRun: { all: rules.length, builtin: rules.filter((rule) => rule.builtin).length },

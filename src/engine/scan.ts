@@ -16,12 +16,18 @@ export interface DayFolder {
 }
 
 /** What an engine hands the reports: the aggregate, and what it cost to produce. */
-export interface Scan {
+export interface Scan extends ScanFacts {
   readonly rows: Aggregate
+}
+
+/** What producing the aggregate took and left out, as the summary tells it. */
+export interface ScanFacts {
+  /** Athena only. */
   readonly queryExecutionId?: string
   readonly dataScannedBytes?: number
   /** The region the query ran in, for a link to it in the Athena console. */
   readonly athenaRegion?: string
+  /** Local engine only. */
   readonly filesRead?: number
   /** Local engine: the bytes of the log files read, as stored (gzipped). */
   readonly bytesRead?: number

@@ -4,8 +4,7 @@
  * happened, then the run's facts. Every table fits a pull request comment (five columns at
  * most, long words shortened in the middle); the CSV files hold every value whole.
  */
-import type { ArchivedFiles } from '../../engine/archived.js'
-import type { DayFolder, SkippedFile } from '../../engine/scan.js'
+import type { ScanFacts } from '../../engine/scan.js'
 import { windowLabel, type DayBoundary, type Window } from '../../inputs/window.js'
 import type { RuleNotRun } from '../../plan/rules.js'
 import type { SuppressionEntry } from '../../rules/suppressions.js'
@@ -19,7 +18,7 @@ import { notRunSection, runSection, skippedSection } from './run.js'
 import { suppressionsSection } from './suppressions.js'
 
 /** What the summary says about the run itself, beside the reports. */
-export interface RunInfo {
+export interface RunInfo extends ScanFacts {
   readonly window: Window
   readonly dayBoundary: DayBoundary
   readonly accounts: readonly string[]
@@ -27,21 +26,6 @@ export interface RunInfo {
   readonly engine: 'athena' | 'local'
   readonly dedupe: boolean
   readonly top: number
-  /** Athena only. */
-  readonly queryExecutionId?: string
-  readonly dataScannedBytes?: number
-  /** The region Athena ran in, for the console link. */
-  readonly athenaRegion?: string
-  /** Local engine only. */
-  readonly filesRead?: number
-  readonly bytesRead?: number
-  readonly skippedFiles?: readonly SkippedFile[]
-  /** Local engine only: the window's day folders without any log file. */
-  readonly emptyFolders?: readonly DayFolder[]
-  /** Log files of the window in archive storage, not read (both engines). */
-  readonly archived?: ArchivedFiles
-  /** Athena answered with the result of an identical earlier query. */
-  readonly resultReused?: boolean
   /** Findings listed per rule in findings.csv (`evidence-limit`). */
   readonly evidenceLimit?: number
   /** How many rules ran, the built-in ones among them. */
