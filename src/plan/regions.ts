@@ -1,10 +1,11 @@
 import type { EC2Client } from '@aws-sdk/client-ec2'
-import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3'
+import type { S3Client } from '@aws-sdk/client-s3'
 import { readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Inputs } from '../inputs/inputs.js'
 import { REGION } from '../inputs/validation.js'
 import type { Log } from '../run/log.js'
+import { listPages } from '../run/s3-pages.js'
 import { awsCall } from '../run/sdk-retry.js'
 import { logsRootKey, s3Url, type Layout } from './layout.js'
 
@@ -47,26 +48,16 @@ export async function bucketRegionFolders(
   const folders = new Set<string>()
   for (const account of accounts) {
     const prefix = `${logsRootKey(layout)}${account}/CloudTrail/`
-    let ContinuationToken: string | undefined
-    do {
-      const page = await awsCall(
-        'S3 ListObjectsV2',
-        () =>
-          s3.send(
-            new ListObjectsV2Command({
-              Bucket: layout.bucket,
-              Prefix: prefix,
-              Delimiter: '/',
-              ContinuationToken
-            })
-          ),
-        { also: ` (listing the region folders of ${s3Url(layout.bucket, prefix)})` }
-      )
+    const pages = listPages(
+      s3,
+      { Bucket: layout.bucket, Prefix: prefix, Delimiter: '/' },
+      { also: ` (listing the region folders of ${s3Url(layout.bucket, prefix)})` }
+    )
+    for await (const page of pages) {
       for (const { Prefix = '' } of page.CommonPrefixes ?? []) {
         folders.add(Prefix.slice(prefix.length).replace(/\/$/, ''))
       }
-      ContinuationToken = page.IsTruncated === true ? page.NextContinuationToken : undefined
-    } while (ContinuationToken !== undefined)
+    }
   }
   return folders
 }

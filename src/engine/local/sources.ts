@@ -1,4 +1,4 @@
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3'
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3'
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { s3Url } from '../../plan/layout.js'
@@ -6,7 +6,8 @@ import { ARCHIVED_STORAGE_CLASSES } from '../archived.js'
 import type { RunContext } from '../../run/context.js'
 import { formatCount } from '../../format.js'
 import { withRetry } from '../../run/retry.js'
-import { awsCall, callFailure } from '../../run/sdk-retry.js'
+import { listPages } from '../../run/s3-pages.js'
+import { callFailure } from '../../run/sdk-retry.js'
 
 /** One log file of a day folder, not read yet. */
 export interface LogFile {
@@ -80,22 +81,12 @@ export function bucketSource(s3: S3Client, bucket: string, options: BucketReadOp
   return {
     concurrency: 32,
     async *list(folderKey, signal) {
-      let ContinuationToken: string | undefined
-      do {
-        const page = await awsCall(
-          'S3 ListObjectsV2',
-          () =>
-            s3.send(
-              new ListObjectsV2Command({
-                Bucket: bucket,
-                Prefix: folderKey,
-                ContinuationToken,
-                MaxKeys: pageSize
-              }),
-              { abortSignal: signal }
-            ),
-          { signal, also: ` (listing ${s3Url(bucket, folderKey)})` }
-        )
+      const pages = listPages(
+        s3,
+        { Bucket: bucket, Prefix: folderKey, MaxKeys: pageSize },
+        { signal, also: ` (listing ${s3Url(bucket, folderKey)})` }
+      )
+      for await (const page of pages) {
         for (const object of page.Contents ?? []) {
           const key = object.Key ?? ''
           const kind = logFileKind(key.slice(folderKey.length))
@@ -121,8 +112,7 @@ export function bucketSource(s3: S3Client, bucket: string, options: BucketReadOp
               })
           }
         }
-        ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined
-      } while (ContinuationToken !== undefined)
+      }
     }
   }
 }
