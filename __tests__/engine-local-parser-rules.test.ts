@@ -33,7 +33,7 @@ function rule(key: string, body: string): RuleData {
   return { key: loaded.key, condition: loaded.condition }
 }
 
-/** Each record's rules column, principal, actor and evidence, and how often a record was parsed. */
+/** Each record's rules column, principal, actor and evidence, and how often `JSON.parse` ran. */
 function readRecords(rules: readonly RuleData[], records: readonly object[]) {
   const paths = recordFields(rules.map(({ condition }) => condition))
   const captures = new Captures(paths.length)
@@ -41,9 +41,9 @@ function readRecords(rules: readonly RuleData[], records: readonly object[]) {
   const texts = new Texts()
   const matcher = new RuleMatcher(rules, texts, captures, paths)
   const identities = new Identities(texts)
-  const parse = vi.spyOn(captures, 'parseRecord')
   const read: { rules: string; principal: string; actor: string }[] = []
   captures.bytes = Buffer.from(JSON.stringify({ Records: records }))
+  const parse = vi.spyOn(JSON, 'parse')
   scanner.scan(captures.bytes, () => {
     const rulesId = matcher.match(
       texts.idOf(captures, SOURCE),
@@ -58,7 +58,9 @@ function readRecords(rules: readonly RuleData[], records: readonly object[]) {
       actor: texts.texts[identities.actor] as string
     })
   })
-  return { read, parsed: parse.mock.calls.length, matcher }
+  const parsed = parse.mock.calls.map(([text]) => text)
+  parse.mockRestore()
+  return { read, parsed, matcher }
 }
 
 const STOP = { eventSource: 'cloudtrail.amazonaws.com', eventName: 'StopLogging' }
@@ -82,19 +84,41 @@ describe('the rules of a parser', () => {
     const records = [STOP, { ...STOP, errorCode: 'AccessDenied', userAgent: 'aws-cli/2' }, {}]
     const { read, parsed } = readRecords(rules, records)
     expect(read.map((record) => record.rules)).toEqual(['', 'agent stop', ''])
-    expect(parsed).toBe(0)
+    expect(parsed).toEqual([])
   })
 
-  it('read the record with JSON.parse only where a rule needs more than the captures', () => {
-    const rules = [rule('trail', 'eventName: StopLogging\nrequestParameters.name: main')]
+  it('read the fields below a JSON column from the captures, without JSON.parse', () => {
+    const rules = [
+      rule('trail', 'eventName: StopLogging\nrequestParameters.name: main'),
+      rule('tagged', 'requestParameters.tags|exists: true')
+    ]
     const records = [
-      { ...STOP, requestParameters: { name: 'main' } },
-      { ...STOP, requestParameters: { name: 'other' } },
-      { eventName: 'ListBuckets', requestParameters: { name: 'main' } }
+      { ...STOP, requestParameters: { name: 'main', tags: {} } },
+      { ...STOP, requestParameters: { name: 'other', tags: null } },
+      { ...STOP, requestParameters: { name: { main: 1 } } },
+      { eventName: 'ListBuckets', requestParameters: { name: 'main', tags: [] } }
     ]
     const { read, parsed } = readRecords(rules, records)
-    expect(read.map((record) => record.rules)).toEqual(['trail', '', ''])
-    expect(parsed).toBe(2)
+    expect(read.map((record) => record.rules)).toEqual(['tagged trail', '', '', 'tagged'])
+    expect(parsed).toEqual([])
+  })
+
+  it('parse only the value a rule reads whole: JSON text held in a string, or an array', () => {
+    const rules = [
+      rule('trail', 'eventName: StopLogging\nrequestParameters.name: main'),
+      rule('bucket', 'resources.ARN|endswith: :logs')
+    ]
+    const records = [
+      { ...STOP, requestParameters: '{"name":"main"}' },
+      { eventName: 'PutBucketPolicy', resources: [{ ARN: 'arn:aws:s3:::logs' }] }
+    ]
+    const { read, parsed } = readRecords(rules, records)
+    expect(read.map((record) => record.rules)).toEqual(['trail', 'bucket'])
+    expect(parsed).toEqual([
+      '"{\\"name\\":\\"main\\"}"',
+      '{"name":"main"}',
+      '[{"ARN":"arn:aws:s3:::logs"}]'
+    ])
   })
 
   it('tell a key field that is absent or null from one that is empty', () => {

@@ -18,9 +18,6 @@ export class Captures {
   readonly ends: Int32Array
   /** The document being scanned, which the offsets are into. */
   bytes: Buffer = EMPTY
-  /** The current record's JSON text: the offsets of its `{` and just past its `}`. */
-  recordStart = 0
-  recordEnd = 0
 
   constructor(readonly slots: number) {
     this.kinds = new Uint8Array(slots)
@@ -67,13 +64,6 @@ export class Captures {
   /** The slot's text (`decode`), or `null` when it is absent or null. */
   text(slot: number): string | null {
     return this.kinds[slot] === MISSING ? null : this.decode(slot)
-  }
-
-  /** The current record, read with `JSON.parse`. */
-  parseRecord(): { readonly [key: string]: unknown } {
-    return JSON.parse(this.bytes.toString('utf8', this.recordStart, this.recordEnd)) as {
-      readonly [key: string]: unknown
-    }
   }
 
   /** Whether the slot holds the string `ascii` (ASCII bytes), however it is written. */

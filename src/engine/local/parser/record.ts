@@ -52,8 +52,9 @@ const SOURCE_IDENTITY = slot('userIdentity.sessionContext.sourceIdentity')
 const ON_BEHALF_OF = slot('userIdentity.onBehalfOf.userId')
 
 /**
- * The paths a parser captures: `FIELDS`, then every other column or struct field the rules test
- * (their values then cost no `JSON.parse` of the record). A path's slot is its index.
+ * The paths a parser captures: `FIELDS`, then every other field the rules test, and the JSON
+ * column or array each is in, so that no rule needs the record read with `JSON.parse`
+ * (`CapturedValues`). A path's slot is its index.
  */
 export function recordFields(conditions: readonly Condition[]): FieldPath[] {
   const paths = new Map<string, FieldPath>(FIELDS.map((field) => [field, field.split('.')]))
@@ -69,10 +70,12 @@ export function recordFields(conditions: readonly Condition[]): FieldPath[] {
         visit(condition.condition)
         break
       case 'match': {
-        const { source } = condition.field
-        if (source.kind === 'column' || source.kind === 'struct') {
-          paths.set(source.keys.join('.'), source.keys)
+        const { kind, keys } = condition.field.source
+        if (kind === 'json' || kind === 'array') {
+          const root = keys.slice(0, 1)
+          if (!paths.has(root.join('.'))) paths.set(root.join('.'), root)
         }
+        if (kind !== 'array') paths.set(keys.join('.'), keys)
       }
     }
   }

@@ -81,10 +81,7 @@ export class DeliveryScanner {
         i = slot < 0 ? skipString(b, view, i + 1, n) : this.captureString(b, view, i + 1, n, slot)
       } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
         const frameShape = frameShapeOf(c, shape)
-        if (frameShape === ROOT) {
-          kinds.fill(MISSING)
-          this.captures.recordStart = i
-        }
+        if (frameShape === ROOT) kinds.fill(MISSING)
         if (slot >= 0) starts[slot] = i
         if (depth === closers.length) {
           this.stack = grow(this.stack)
@@ -135,10 +132,7 @@ export class DeliveryScanner {
           kinds[captured] = RAW
           ends[captured] = i
         }
-        if (frameShapes[depth] === ROOT && this.problem === '') {
-          this.captures.recordEnd = i
-          onRecord()
-        }
+        if (frameShapes[depth] === ROOT && this.problem === '') onRecord()
       }
     }
   }

@@ -8,8 +8,6 @@ import { type Captures, MISSING, RAW } from './captures.js'
 import { EVENT_ID, REQUEST_PARAMETERS, RESOURCES, SOURCE_IP, TIME, USER_AGENT } from './record.js'
 import type { FieldPath } from './shapes.js'
 
-type JsonRecord = { readonly [key: string]: unknown }
-
 /** The evidence's fields that are objects or arrays: read from their captured JSON text. */
 const EVIDENCE_SOURCES = [resolveField('resources.ARN'), resolveField('requestParameters')].map(
   (field) => field.source
@@ -18,18 +16,32 @@ const ARNS = 0
 const PARAMETERS = 1
 
 /**
+ * Where a field's value is: `slot`, its capture (-1 for an array field, read from its parsed
+ * JSON); for a field below a JSON object, `root`, the capture of that object (else -1).
+ */
+interface Place {
+  readonly slot: number
+  readonly root: number
+}
+
+const OPEN_OBJECT = 0x7b
+const OPEN_ARRAY = 0x5b
+
+/**
  * The current record's values as the compiled rules read them (`RecordValues`, by the index of
- * the field in `fields`, the rule compiler's list, which grows as it compiles): a captured column
- * or struct field from its bytes; any other (JSON objects, arrays) from the record read with
- * `JSON.parse`, once per record and only when a rule asks. The reference accessor
- * (`record-values.ts`) defines the values: both give the same.
+ * the field in `fields`, the rule compiler's list, which grows as it compiles), all from the
+ * parser's captures (`recordFields` captures every field a rule names, and the JSON objects and
+ * arrays they are in). Only an array's elements, and a field below a JSON column that holds JSON
+ * as a string, are read with `JSON.parse`, of that one value, when a rule asks. The reference
+ * accessor (`record-values.ts`) defines the values: both give the same.
  */
 export class CapturedValues implements RecordValues {
-  /** By field index: its slot, -1 when it is read from the parsed record; unset until asked. */
-  private readonly slots: number[] = []
+  /** By field index; unset until asked. */
+  private readonly places: Place[] = []
   private readonly slotOfPath: Map<string, number>
-  private parsed: JsonRecord | undefined
-  private parsedValues: RecordValues | undefined
+  /** The JSON columns and arrays of the record that rules read parsed, by key; null if none. */
+  private parsed: { [key: string]: unknown } | null = null
+  private parsedValues: RecordValues | null = null
 
   constructor(
     private readonly captures: Captures,
@@ -41,21 +53,31 @@ export class CapturedValues implements RecordValues {
 
   /** On to the next record: nothing read of the last one is kept. */
   reset(): void {
-    this.parsed = undefined
-    this.parsedValues = undefined
+    this.parsed = null
+    this.parsedValues = null
   }
 
   text(field: number): string | null {
-    const slot = this.slotOf(field)
-    return slot >= 0 ? this.captures.text(slot) : this.fromRecord().text(field)
+    const { slot, root } = this.placeOf(field)
+    const { captures } = this
+    if (root < 0) return slot >= 0 ? captures.text(slot) : this.fromParsed(field).text(field)
+    if (holdsText(captures, root)) return this.fromParsed(field).text(field)
+    // `json_extract_scalar` gives no text for an object or an array.
+    if (captures.kinds[slot] === RAW) {
+      const first = captures.bytes[captures.starts[slot] as number]
+      if (first === OPEN_OBJECT || first === OPEN_ARRAY) return null
+    }
+    return captures.text(slot)
   }
 
   present(field: number): boolean {
-    return this.fromRecord().present(field)
+    const { slot, root } = this.placeOf(field)
+    if (root >= 0 && holdsText(this.captures, root)) return this.fromParsed(field).present(field)
+    return this.captures.kinds[slot] !== MISSING
   }
 
   elements(field: number): readonly (string | null)[] | null {
-    return this.fromRecord().elements(field)
+    return this.fromParsed(field).elements(field)
   }
 
   /**
@@ -65,12 +87,10 @@ export class CapturedValues implements RecordValues {
    */
   evidence(): Evidence {
     const { captures } = this
-    // The two values alone, unless a rule has read the whole record already.
-    const values = this.parsed ?? {
-      resources: valueOf(captures, RESOURCES),
-      requestParameters: valueOf(captures, REQUEST_PARAMETERS)
-    }
-    const record = jsonRecordValues(EVIDENCE_SOURCES, values)
+    const record = jsonRecordValues(EVIDENCE_SOURCES, {
+      resources: this.parsed?.resources ?? valueOf(captures, RESOURCES),
+      requestParameters: this.parsed?.requestParameters ?? valueOf(captures, REQUEST_PARAMETERS)
+    })
     const arns = record.elements(ARNS) ?? []
     const parameters = record.text(PARAMETERS) ?? ''
     return {
@@ -83,28 +103,52 @@ export class CapturedValues implements RecordValues {
     }
   }
 
-  private slotOf(field: number): number {
-    let slot = this.slots[field]
-    if (slot === undefined) {
+  private placeOf(field: number): Place {
+    let place = this.places[field]
+    if (place === undefined) {
       const source = this.fields[field]
-      slot =
-        source !== undefined && (source.kind === 'column' || source.kind === 'struct')
-          ? (this.slotOfPath.get(source.keys.join('.')) ?? -1)
-          : -1
-      this.slots[field] = slot
+      if (source === undefined) throw new Error(`No field ${field}`)
+      const slotOf = (keys: readonly string[]): number => {
+        const slot = this.slotOfPath.get(keys.join('.'))
+        if (slot === undefined) throw new Error(`The field ${keys.join('.')} is not captured`)
+        return slot
+      }
+      place =
+        source.kind === 'array'
+          ? { slot: -1, root: -1 }
+          : {
+              slot: slotOf(source.keys),
+              root:
+                source.kind === 'json' && source.path.length > 0
+                  ? slotOf(source.keys.slice(0, 1))
+                  : -1
+            }
+      this.places[field] = place
     }
-    return slot
+    return place
   }
 
-  private record(): JsonRecord {
-    this.parsed ??= this.captures.parseRecord()
-    return this.parsed
-  }
-
-  private fromRecord(): RecordValues {
-    this.parsedValues ??= jsonRecordValues(this.fields, this.record())
+  /** The reference's values over the field's JSON column or array, parsed once per record. */
+  private fromParsed(field: number): RecordValues {
+    const key = (this.fields[field] as FieldSource).keys[0] as string
+    this.parsed ??= {}
+    if (!Object.hasOwn(this.parsed, key)) {
+      const slot = this.slotOfPath.get(key)
+      if (slot === undefined) throw new Error(`The field ${key} is not captured`)
+      this.parsed[key] = valueOf(this.captures, slot)
+    }
+    this.parsedValues ??= jsonRecordValues(this.fields, this.parsed)
     return this.parsedValues
   }
+}
+
+/**
+ * Whether a JSON column holds a string: the reference then reads the JSON text in it, so the
+ * fields below it are read from that, not from the captures.
+ */
+function holdsText(captures: Captures, slot: number): boolean {
+  const kind = captures.kinds[slot]
+  return kind !== MISSING && kind !== RAW
 }
 
 /** A captured value as `JSON.parse` gives it (`null` when absent). */
