@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { FileAggregator, type ParserOptions } from '../src/engine/local/parser/aggregate.js'
+import {
+  type FileAggregate,
+  FileAggregator,
+  type ParserOptions
+} from '../src/engine/local/parser/aggregate.js'
 import { Captures } from '../src/engine/local/parser/captures.js'
 import { Hash64 } from '../src/engine/local/parser/hash.js'
 import { recordFields } from '../src/engine/local/parser/record.js'
+import type { RuleData } from '../src/engine/local/parser/rules.js'
 import { DeliveryScanner } from '../src/engine/local/parser/scanner.js'
 import { Shapes } from '../src/engine/local/parser/shapes.js'
 import { BUILTIN_RULES } from '../__fixtures__/rule.js'
@@ -134,5 +139,39 @@ describe('the aggregate of a log file', () => {
     const next = file({ ...RECORD, eventName: 'C' }, { ...RECORD, eventName: 'B' }, RECORD)
     expect(next.newKeys.map((key) => (JSON.parse(key) as string[])[3])).toEqual(['C', 'B'])
     expect(Array.from(next.counts)).toEqual([1, 1, 2, 1, 0, 1])
+  })
+
+  it('makes the evidence of only the records findings.csv can list; a broken file takes no place', () => {
+    const listBuckets: RuleData = {
+      key: 'list',
+      condition: {
+        kind: 'match',
+        field: {
+          path: 'eventName',
+          source: { kind: 'column', column: 'eventname', keys: ['eventName'] }
+        },
+        test: { kind: 'pattern', parts: [{ text: 'listbuckets' }], cased: false }
+      }
+    }
+    const { file, files, scanner, captures } = aggregator({
+      rules: [listBuckets],
+      evidenceLimit: 1
+    })
+    const at = (time: string, eventID: string) => ({
+      ...RECORD,
+      eventTime: `2026-11-01T${time}Z`,
+      eventID
+    })
+    const evidenceIds = (result: FileAggregate) =>
+      result.ruleRows.flatMap((row) => row.evidence.map((item) => item.eventid))
+    expect(evidenceIds(file(at('10:00:00', 'e10')))).toEqual(['e10'])
+    expect(evidenceIds(file(at('11:00:00', 'e11')))).toEqual([])
+    captures.bytes = Buffer.from(JSON.stringify({ Records: [at('09:00:00', 'e9')] }).slice(0, -2))
+    files.begin()
+    expect(() => scanner.scan(captures.bytes, () => files.add())).toThrow('not valid JSON')
+    files.abandon()
+    expect(evidenceIds(file(at('09:45:00', 'e945')))).toEqual(['e945'])
+    expect(evidenceIds(file(at('09:30:00', 'e930')))).toEqual(['e930'])
+    expect(evidenceIds(file(at('09:40:00', 'e940')))).toEqual([])
   })
 })

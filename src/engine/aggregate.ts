@@ -59,7 +59,11 @@ export interface AggregateRow {
   readonly first: string
   /** The largest `eventTime` text of the row's events; `''` when `rules` is `''`. */
   readonly last: string
-  /** The earliest events (`compareEvidence`), at most the evidence limit; none without rules. */
+  /**
+   * The earliest events (`compareEvidence`), at most the evidence limit; none without rules. The
+   * local engine leaves out those that no rule's listing of findings can take
+   * (`local/parser/listings.ts`): the reports are the same.
+   */
   readonly evidence: readonly Evidence[]
 }
 

@@ -58,7 +58,9 @@ export async function scanLocally(plan: LocalEngineSettings, context: RunContext
       byEventTime: plan.dayBoundary === 'event-time',
       dedupe: plan.dedupe,
       // As data: each thread compiles them.
-      rules: plan.rules.map(({ key, condition }) => ({ key, condition })),
+      rules: plan.rules.map(({ key, condition, threshold }) =>
+        threshold === undefined ? { key, condition } : { key, condition, per: threshold.per }
+      ),
       evidenceLimit: plan.evidenceLimit
     },
     (worker, result) => {

@@ -4,6 +4,7 @@ import { ASCII, type Captures } from './captures.js'
 import { EventDates } from './event-date.js'
 import { Hash64 } from './hash.js'
 import { KeyTable } from './keys.js'
+import { Listings } from './listings.js'
 import {
   ACCOUNT,
   ERROR,
@@ -66,6 +67,10 @@ export interface FileAggregate {
 
 /** The aggregate's key columns (`AGGREGATE_KEY_COLUMNS`), in order. */
 const KEY_WIDTH = 10
+const ACCOUNT_COLUMN = 0
+const REGION_COLUMN = 1
+const EVENT_DATE = 4
+const PRINCIPAL = 7
 const RULES = 9
 
 /**
@@ -79,6 +84,7 @@ export class FileAggregator {
   private readonly hash = new Hash64()
   private readonly identities = new Identities(this.texts)
   private readonly matcher: RuleMatcher
+  private readonly listings: Listings
   /** By key id: the hash of its values, which seeds its events' hashes. */
   private readonly keyHashHigh: number[] = []
   private readonly keyHashLow: number[] = []
@@ -99,6 +105,7 @@ export class FileAggregator {
     paths: readonly FieldPath[]
   ) {
     this.matcher = new RuleMatcher(options.rules, this.texts, captures, paths)
+    this.listings = new Listings(options.rules, options.evidenceLimit, options.dedupe)
   }
 
   /** Starts a file. */
@@ -119,15 +126,15 @@ export class FileAggregator {
       if (day === '' || day < this.options.start || day > this.options.end) return
     }
     const tuple = keys.tuple
-    tuple[0] = texts.idOf(captures, ACCOUNT)
-    tuple[1] = texts.idOf(captures, REGION)
+    tuple[ACCOUNT_COLUMN] = texts.idOf(captures, ACCOUNT)
+    tuple[REGION_COLUMN] = texts.idOf(captures, REGION)
     tuple[2] = texts.idOf(captures, SOURCE)
     tuple[3] = texts.idOf(captures, NAME)
-    tuple[4] = date
+    tuple[EVENT_DATE] = date
     tuple[5] = texts.idOf(captures, ERROR)
     tuple[6] = texts.idOf(captures, IDENTITY_TYPE)
     this.identities.read(captures)
-    tuple[7] = this.identities.principal
+    tuple[PRINCIPAL] = this.identities.principal
     tuple[8] = this.identities.actor
     tuple[RULES] = this.matcher.match(
       tuple[2] as number,
@@ -149,6 +156,7 @@ export class FileAggregator {
 
   /** The file's aggregate, of `records` records; the counts start again from zero. */
   finish(records: number): FileAggregate {
+    this.listings.commit()
     const counts = new Uint32Array(this.touched.length * 2)
     this.touched.forEach((id, i) => {
       counts[i * 2] = id
@@ -173,6 +181,7 @@ export class FileAggregator {
   /** Takes the file back: it counts for nothing, not even the keys it introduced. */
   abandon(): void {
     this.keys.truncate(this.firstKey)
+    this.listings.abandon(this.firstKey)
     for (const id of this.touched) this.counts[id] = 0
   }
 
@@ -193,7 +202,25 @@ export class FileAggregator {
       if (row.first === null || compareText(time, row.first) < 0) row.first = time
       if (row.last === null || compareText(time, row.last) > 0) row.last = time
     }
-    if (row.evidence.admits(time ?? '')) row.evidence.add(this.matcher.values.evidence())
+    if (row.evidence.admits(time ?? '') && this.mayList(key, time ?? '')) {
+      row.evidence.add(this.matcher.values.evidence())
+    }
+  }
+
+  /** Whether findings.csv may list the record (`Listings`); the key's columns are in `tuple`. */
+  private mayList(key: number, time: string): boolean {
+    const { listings } = this
+    if (!listings.knows(key)) {
+      const { tuple } = this.keys
+      listings.learn(key, {
+        rules: this.texts.texts[tuple[RULES] as number] as string,
+        eventdate: tuple[EVENT_DATE] as number,
+        principal: tuple[PRINCIPAL] as number,
+        account: tuple[ACCOUNT_COLUMN] as number,
+        region: tuple[REGION_COLUMN] as number
+      })
+    }
+    return listings.mayList(key, time, this.captures.decode(EVENT_ID))
   }
 
   private newKey(): number {

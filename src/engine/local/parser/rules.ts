@@ -2,6 +2,7 @@ import type { Condition, FieldSource } from '../../../rules/rule.js'
 import { createRuleCompiler, type Predicate, type RuleCompiler } from '../predicates.js'
 import { type Captures, MISSING } from './captures.js'
 import { KeyTable } from './keys.js'
+import type { ListedRule } from './listings.js'
 import { ERROR, IDENTITY_TYPE, NAME, SOURCE } from './record.js'
 import type { Texts } from './texts.js'
 import { CapturedValues } from './values.js'
@@ -9,7 +10,7 @@ import type { FieldPath } from './shapes.js'
 import { compareText } from '../../../text-order.js'
 
 /** A rule as a parser thread receives it: data (the IR), compiled in the thread. */
-export interface RuleData {
+export interface RuleData extends ListedRule {
   /** What the aggregate's `rules` column calls it. */
   readonly key: string
   readonly condition: Condition
