@@ -315,9 +315,6 @@ class Captures {
     ends;
     /** The document being scanned, which the offsets are into. */
     bytes = EMPTY;
-    /** The current record's JSON text: the offsets of its `{` and just past its `}`. */
-    recordStart = 0;
-    recordEnd = 0;
     constructor(slots) {
         this.slots = slots;
         this.kinds = new Uint8Array(slots);
@@ -358,10 +355,6 @@ class Captures {
     /** The slot's text (`decode`), or `null` when it is absent or null. */
     text(slot) {
         return this.kinds[slot] === MISSING ? null : this.decode(slot);
-    }
-    /** The current record, read with `JSON.parse`. */
-    parseRecord() {
-        return JSON.parse(this.bytes.toString('utf8', this.recordStart, this.recordEnd));
     }
     /** Whether the slot holds the string `ascii` (ASCII bytes), however it is written. */
     holds(slot, ascii) {
@@ -738,6 +731,148 @@ class KeyTable {
     }
 }
 
+;// CONCATENATED MODULE: ./src/engine/local/parser/listings.ts
+
+/**
+ * What findings.csv can still list of one rule (or one suppression entry, or one group of a
+ * threshold rule): it lists the earliest `limit` findings of each (`reports/findings.ts`, earliest
+ * by event time, then event id, then the other evidence). Holds the earliest distinct findings
+ * seen so far, by (time, id), at most `limit`: a finding after all of them can never be listed.
+ */
+class Listing {
+    limit;
+    /** Sorted by (time, id). */
+    entries = [];
+    /** With dedupe, by key and event id: one event of one key is one finding, however delivered. */
+    byEvent;
+    constructor(limit, dedupe) {
+        this.limit = limit;
+        this.byEvent = dedupe ? new Map() : undefined;
+    }
+    /** Whether a finding at (time, id) may be among the earliest: ties may, by their other evidence. */
+    mayList(time, id) {
+        const { entries } = this;
+        if (entries.length < this.limit)
+            return true;
+        const last = entries[entries.length - 1];
+        return compare(time, id, last) <= 0;
+    }
+    add(time, id, key) {
+        const event = this.byEvent !== undefined && id !== '' ? `${key} ${id}` : undefined;
+        if (event !== undefined) {
+            const kept = this.byEvent?.get(event);
+            if (kept !== undefined) {
+                // The same finding again: it is as early as its earliest delivery.
+                if (compareText(time, kept.time) < 0) {
+                    this.entries.splice(this.entries.indexOf(kept), 1);
+                    kept.time = time;
+                    this.insert(kept);
+                }
+                return;
+            }
+        }
+        if (!this.mayList(time, id))
+            return;
+        const entry = { time, id, key };
+        this.insert(entry);
+        if (event !== undefined)
+            this.byEvent?.set(event, entry);
+        if (this.entries.length > this.limit) {
+            const dropped = this.entries.pop();
+            if (this.byEvent !== undefined && dropped.id !== '') {
+                this.byEvent.delete(`${dropped.key} ${dropped.id}`);
+            }
+        }
+    }
+    insert(entry) {
+        const { entries } = this;
+        let low = 0;
+        let high = entries.length;
+        while (low < high) {
+            const middle = (low + high) >>> 1;
+            if (compare(entry.time, entry.id, entries[middle]) >= 0)
+                low = middle + 1;
+            else
+                high = middle;
+        }
+        entries.splice(low, 0, entry);
+    }
+}
+function compare(time, id, entry) {
+    return compareText(time, entry.time) || compareText(id, entry.id);
+}
+/**
+ * Which matched records can show in findings.csv, so that a parser makes the evidence of those
+ * alone: a record whose (eventTime, eventID) comes after the `limit` earliest distinct findings
+ * of every listing it belongs to (each rule of its `rules` column; for a threshold rule, the
+ * rule's group of the record: its UTC day and `per` columns) is past every listing for good,
+ * whatever the other files hold. Counts, times and everything else stay exact; only evidence
+ * that no listing could take is not made, which on a busy day is most of it.
+ *
+ * What a file's records add is taken in at `commit`, when the file has been read whole: a file
+ * that turns out broken counts for nothing, so it must not shorten the listings either.
+ */
+class Listings {
+    limit;
+    dedupe;
+    perOf;
+    byGroup = new Map();
+    /** By key id: the listings its records belong to. */
+    ofKey = [];
+    pending = [];
+    constructor(rules, limit, dedupe) {
+        this.limit = limit;
+        this.dedupe = dedupe;
+        this.perOf = new Map(rules.map((rule) => [rule.key, rule.per]));
+    }
+    /** Whether the key's listings are known (`learn`). */
+    knows(key) {
+        return this.ofKey[key] !== undefined;
+    }
+    /** Notes which listings the records of key `key`, of these columns, belong to. */
+    learn(key, group) {
+        this.ofKey[key] = this.listingsOf(group);
+    }
+    /** Whether a matched record of key `key` (known) may be listed; notes it for `commit` if so. */
+    mayList(key, time, id) {
+        if (this.limit === 0)
+            return false;
+        let may = false;
+        for (const listing of this.ofKey[key]) {
+            if (!listing.mayList(time, id))
+                continue;
+            this.pending.push({ listing, time, id, key });
+            may = true;
+        }
+        return may;
+    }
+    /** Takes in the records of the file just read. */
+    commit() {
+        for (const { listing, time, id, key } of this.pending)
+            listing.add(time, id, key);
+        this.pending = [];
+    }
+    /** Forgets the records of the file just read, and the key ids from `keys` on, which it made. */
+    abandon(keys) {
+        this.pending = [];
+        this.ofKey.length = Math.min(this.ofKey.length, keys);
+    }
+    listingsOf(group) {
+        return group.rules.split(' ').map((token) => {
+            const per = this.perOf.get(token);
+            const name = per === undefined
+                ? token
+                : [token, group.eventdate, ...per.map((column) => group[column])].join(' ');
+            let listing = this.byGroup.get(name);
+            if (listing === undefined) {
+                listing = new Listing(this.limit, this.dedupe);
+                this.byGroup.set(name, listing);
+            }
+            return listing;
+        });
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/engine/local/parser/record.ts
 
 /**
@@ -786,8 +921,9 @@ const ISSUER_ARN = slot('userIdentity.sessionContext.sessionIssuer.arn');
 const SOURCE_IDENTITY = slot('userIdentity.sessionContext.sourceIdentity');
 const ON_BEHALF_OF = slot('userIdentity.onBehalfOf.userId');
 /**
- * The paths a parser captures: `FIELDS`, then every other column or struct field the rules test
- * (their values then cost no `JSON.parse` of the record). A path's slot is its index.
+ * The paths a parser captures: `FIELDS`, then every other field the rules test, and the JSON
+ * column or array each is in, so that no rule needs the record read with `JSON.parse`
+ * (`CapturedValues`). A path's slot is its index.
  */
 function recordFields(conditions) {
     const paths = new Map(FIELDS.map((field) => [field, field.split('.')]));
@@ -803,10 +939,14 @@ function recordFields(conditions) {
                 visit(condition.condition);
                 break;
             case 'match': {
-                const { source } = condition.field;
-                if (source.kind === 'column' || source.kind === 'struct') {
-                    paths.set(source.keys.join('.'), source.keys);
+                const { kind, keys } = condition.field.source;
+                if (kind === 'json' || kind === 'array') {
+                    const root = keys.slice(0, 1);
+                    if (!paths.has(root.join('.')))
+                        paths.set(root.join('.'), root);
                 }
+                if (kind !== 'array')
+                    paths.set(keys.join('.'), keys);
             }
         }
     };
@@ -1279,21 +1419,25 @@ function jsonRecordValues(fields, record) {
 const EVIDENCE_SOURCES = [resolveField('resources.ARN'), resolveField('requestParameters')].map((field) => field.source);
 const ARNS = 0;
 const PARAMETERS = 1;
+const values_OPEN_OBJECT = 0x7b;
+const values_OPEN_ARRAY = 0x5b;
 /**
  * The current record's values as the compiled rules read them (`RecordValues`, by the index of
- * the field in `fields`, the rule compiler's list, which grows as it compiles): a captured column
- * or struct field from its bytes; any other (JSON objects, arrays) from the record read with
- * `JSON.parse`, once per record and only when a rule asks. The reference accessor
- * (`record-values.ts`) defines the values: both give the same.
+ * the field in `fields`, the rule compiler's list, which grows as it compiles), all from the
+ * parser's captures (`recordFields` captures every field a rule names, and the JSON objects and
+ * arrays they are in). Only an array's elements, and a field below a JSON column that holds JSON
+ * as a string, are read with `JSON.parse`, of that one value, when a rule asks. The reference
+ * accessor (`record-values.ts`) defines the values: both give the same.
  */
 class CapturedValues {
     captures;
     fields;
-    /** By field index: its slot, -1 when it is read from the parsed record; unset until asked. */
-    slots = [];
+    /** By field index; unset until asked. */
+    places = [];
     slotOfPath;
-    parsed;
-    parsedValues;
+    /** The JSON columns and arrays of the record that rules read parsed, by key; null if none. */
+    parsed = null;
+    parsedValues = null;
     constructor(captures, fields, paths) {
         this.captures = captures;
         this.fields = fields;
@@ -1301,18 +1445,32 @@ class CapturedValues {
     }
     /** On to the next record: nothing read of the last one is kept. */
     reset() {
-        this.parsed = undefined;
-        this.parsedValues = undefined;
+        this.parsed = null;
+        this.parsedValues = null;
     }
     text(field) {
-        const slot = this.slotOf(field);
-        return slot >= 0 ? this.captures.text(slot) : this.fromRecord().text(field);
+        const { slot, root } = this.placeOf(field);
+        const { captures } = this;
+        if (root < 0)
+            return slot >= 0 ? captures.text(slot) : this.fromParsed(field).text(field);
+        if (holdsText(captures, root))
+            return this.fromParsed(field).text(field);
+        // `json_extract_scalar` gives no text for an object or an array.
+        if (captures.kinds[slot] === RAW) {
+            const first = captures.bytes[captures.starts[slot]];
+            if (first === values_OPEN_OBJECT || first === values_OPEN_ARRAY)
+                return null;
+        }
+        return captures.text(slot);
     }
     present(field) {
-        return this.fromRecord().present(field);
+        const { slot, root } = this.placeOf(field);
+        if (root >= 0 && holdsText(this.captures, root))
+            return this.fromParsed(field).present(field);
+        return this.captures.kinds[slot] !== MISSING;
     }
     elements(field) {
-        return this.fromRecord().elements(field);
+        return this.fromParsed(field).elements(field);
     }
     /**
      * The record's evidence, from its captures: its time, id, source address and user agent, the
@@ -1321,12 +1479,10 @@ class CapturedValues {
      */
     evidence() {
         const { captures } = this;
-        // The two values alone, unless a rule has read the whole record already.
-        const values = this.parsed ?? {
-            resources: values_valueOf(captures, RESOURCES),
-            requestParameters: values_valueOf(captures, REQUEST_PARAMETERS)
-        };
-        const record = jsonRecordValues(EVIDENCE_SOURCES, values);
+        const record = jsonRecordValues(EVIDENCE_SOURCES, {
+            resources: this.parsed?.resources ?? values_valueOf(captures, RESOURCES),
+            requestParameters: this.parsed?.requestParameters ?? values_valueOf(captures, REQUEST_PARAMETERS)
+        });
         const arns = record.elements(ARNS) ?? [];
         const parameters = record.text(PARAMETERS) ?? '';
         return {
@@ -1338,26 +1494,52 @@ class CapturedValues {
             requestparameters: cutCodePoints(parameters, REQUEST_PARAMETERS_LIMIT)
         };
     }
-    slotOf(field) {
-        let slot = this.slots[field];
-        if (slot === undefined) {
+    placeOf(field) {
+        let place = this.places[field];
+        if (place === undefined) {
             const source = this.fields[field];
-            slot =
-                source !== undefined && (source.kind === 'column' || source.kind === 'struct')
-                    ? (this.slotOfPath.get(source.keys.join('.')) ?? -1)
-                    : -1;
-            this.slots[field] = slot;
+            if (source === undefined)
+                throw new Error(`No field ${field}`);
+            const slotOf = (keys) => {
+                const slot = this.slotOfPath.get(keys.join('.'));
+                if (slot === undefined)
+                    throw new Error(`The field ${keys.join('.')} is not captured`);
+                return slot;
+            };
+            place =
+                source.kind === 'array'
+                    ? { slot: -1, root: -1 }
+                    : {
+                        slot: slotOf(source.keys),
+                        root: source.kind === 'json' && source.path.length > 0
+                            ? slotOf(source.keys.slice(0, 1))
+                            : -1
+                    };
+            this.places[field] = place;
         }
-        return slot;
+        return place;
     }
-    record() {
-        this.parsed ??= this.captures.parseRecord();
-        return this.parsed;
-    }
-    fromRecord() {
-        this.parsedValues ??= jsonRecordValues(this.fields, this.record());
+    /** The reference's values over the field's JSON column or array, parsed once per record. */
+    fromParsed(field) {
+        const key = this.fields[field].keys[0];
+        this.parsed ??= {};
+        if (!Object.hasOwn(this.parsed, key)) {
+            const slot = this.slotOfPath.get(key);
+            if (slot === undefined)
+                throw new Error(`The field ${key} is not captured`);
+            this.parsed[key] = values_valueOf(this.captures, slot);
+        }
+        this.parsedValues ??= jsonRecordValues(this.fields, this.parsed);
         return this.parsedValues;
     }
+}
+/**
+ * Whether a JSON column holds a string: the reference then reads the JSON text in it, so the
+ * fields below it are read from that, not from the captures.
+ */
+function holdsText(captures, slot) {
+    const kind = captures.kinds[slot];
+    return kind !== MISSING && kind !== RAW;
 }
 /** A captured value as `JSON.parse` gives it (`null` when absent). */
 function values_valueOf(captures, slot) {
@@ -1558,8 +1740,13 @@ function decodeFrom(captures, slot, from) {
 
 
 
+
 /** The aggregate's key columns (`AGGREGATE_KEY_COLUMNS`), in order. */
 const KEY_WIDTH = 10;
+const ACCOUNT_COLUMN = 0;
+const REGION_COLUMN = 1;
+const EVENT_DATE = 4;
+const PRINCIPAL = 7;
 const RULES = 9;
 /**
  * Adds records up into one file's aggregate, by key, from their captured fields. The keys and the
@@ -1574,6 +1761,7 @@ class FileAggregator {
     hash = new Hash64();
     identities = new Identities(this.texts);
     matcher;
+    listings;
     /** By key id: the hash of its values, which seeds its events' hashes. */
     keyHashHigh = [];
     keyHashLow = [];
@@ -1591,6 +1779,7 @@ class FileAggregator {
         this.options = options;
         this.captures = captures;
         this.matcher = new RuleMatcher(options.rules, this.texts, captures, paths);
+        this.listings = new Listings(options.rules, options.evidenceLimit, options.dedupe);
     }
     /** Starts a file. */
     begin() {
@@ -1610,15 +1799,15 @@ class FileAggregator {
                 return;
         }
         const tuple = keys.tuple;
-        tuple[0] = texts.idOf(captures, ACCOUNT);
-        tuple[1] = texts.idOf(captures, REGION);
+        tuple[ACCOUNT_COLUMN] = texts.idOf(captures, ACCOUNT);
+        tuple[REGION_COLUMN] = texts.idOf(captures, REGION);
         tuple[2] = texts.idOf(captures, SOURCE);
         tuple[3] = texts.idOf(captures, NAME);
-        tuple[4] = date;
+        tuple[EVENT_DATE] = date;
         tuple[5] = texts.idOf(captures, ERROR);
         tuple[6] = texts.idOf(captures, IDENTITY_TYPE);
         this.identities.read(captures);
-        tuple[7] = this.identities.principal;
+        tuple[PRINCIPAL] = this.identities.principal;
         tuple[8] = this.identities.actor;
         tuple[RULES] = this.matcher.match(tuple[2], tuple[3], tuple[5], tuple[6]);
         let id = keys.find();
@@ -1638,6 +1827,7 @@ class FileAggregator {
     }
     /** The file's aggregate, of `records` records; the counts start again from zero. */
     finish(records) {
+        this.listings.commit();
         const counts = new Uint32Array(this.touched.length * 2);
         this.touched.forEach((id, i) => {
             counts[i * 2] = id;
@@ -1661,6 +1851,7 @@ class FileAggregator {
     /** Takes the file back: it counts for nothing, not even the keys it introduced. */
     abandon() {
         this.keys.truncate(this.firstKey);
+        this.listings.abandon(this.firstKey);
         for (const id of this.touched)
             this.counts[id] = 0;
     }
@@ -1683,8 +1874,24 @@ class FileAggregator {
             if (row.last === null || compareText(time, row.last) > 0)
                 row.last = time;
         }
-        if (row.evidence.admits(time ?? ''))
+        if (row.evidence.admits(time ?? '') && this.mayList(key, time ?? '')) {
             row.evidence.add(this.matcher.values.evidence());
+        }
+    }
+    /** Whether findings.csv may list the record (`Listings`); the key's columns are in `tuple`. */
+    mayList(key, time) {
+        const { listings } = this;
+        if (!listings.knows(key)) {
+            const { tuple } = this.keys;
+            listings.learn(key, {
+                rules: this.texts.texts[tuple[RULES]],
+                eventdate: tuple[EVENT_DATE],
+                principal: tuple[PRINCIPAL],
+                account: tuple[ACCOUNT_COLUMN],
+                region: tuple[REGION_COLUMN]
+            });
+        }
+        return listings.mayList(key, time, this.captures.decode(EVENT_ID));
     }
     newKey() {
         const { keys, texts } = this;
@@ -1920,10 +2127,8 @@ class DeliveryScanner {
             }
             else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
                 const frameShape = frameShapeOf(c, shape);
-                if (frameShape === ROOT) {
+                if (frameShape === ROOT)
                     kinds.fill(MISSING);
-                    this.captures.recordStart = i;
-                }
                 if (slot >= 0)
                     starts[slot] = i;
                 if (depth === closers.length) {
@@ -1981,10 +2186,8 @@ class DeliveryScanner {
                     kinds[captured] = RAW;
                     ends[captured] = i;
                 }
-                if (frameShapes[depth] === ROOT && this.problem === '') {
-                    this.captures.recordEnd = i;
+                if (frameShapes[depth] === ROOT && this.problem === '')
                     onRecord();
-                }
             }
         }
     }
