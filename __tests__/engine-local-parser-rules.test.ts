@@ -121,6 +121,36 @@ describe('the rules of a parser', () => {
     ])
   })
 
+  it("read each record's own value, however like the last one it is", () => {
+    const rules = [rule('cli', 'userAgent|endswith: cli'), rule('ops', 'userAgent: ops')]
+    const agents = [
+      'aws-cli',
+      'aws-cli',
+      'aws-clj',
+      'ops',
+      'aws-cl\u00ed',
+      'aws-cli',
+      'OPS',
+      'ops',
+      'ops2'
+    ]
+    const { read } = readRecords(
+      rules,
+      agents.map((userAgent) => ({ ...STOP, userAgent }))
+    )
+    expect(read.map((record) => record.rules)).toEqual([
+      'cli',
+      'cli',
+      '',
+      'ops',
+      '',
+      'cli',
+      'ops',
+      'ops',
+      ''
+    ])
+  })
+
   it('tell a key field that is absent or null from one that is empty', () => {
     const rules = [rule('coded', 'errorCode|exists: true')]
     const records = [{ errorCode: '' }, { errorCode: null }, {}, { errorCode: 0 }]

@@ -161,9 +161,17 @@ export function createRuleCompiler(): RuleCompiler {
         : (record) => (record.text(index) !== null) === wanted
     }
     const holds = valueTest(test)
+    // The last answer, for the same text again (the parser hands the same string back).
+    let lastValue: string | null = null
+    let lastAnswer = false
     return (record) => {
       const value = record.text(index)
-      return value !== null && holds(value)
+      if (value === null) return false
+      if (value !== lastValue) {
+        lastValue = value
+        lastAnswer = holds(value)
+      }
+      return lastAnswer
     }
   }
 

@@ -4,7 +4,7 @@ import type { FieldSource } from '../../../rules/rule.js'
 import { resolveField } from '../../../rules/fields.js'
 import type { RecordValues } from '../predicates.js'
 import { jsonRecordValues } from '../record-values.js'
-import { type Captures, MISSING, RAW } from './captures.js'
+import { ASCII, type Captures, MISSING, RAW } from './captures.js'
 import { EVENT_ID, REQUEST_PARAMETERS, RESOURCES, SOURCE_IP, TIME, USER_AGENT } from './record.js'
 import type { FieldPath } from './shapes.js'
 
@@ -38,6 +38,8 @@ const OPEN_ARRAY = 0x5b
 export class CapturedValues implements RecordValues {
   /** By field index; unset until asked. */
   private readonly places: Place[] = []
+  /** By slot: the last ASCII text read from it (`textOf`). */
+  private readonly lastTexts: (string | undefined)[] = []
   private readonly slotOfPath: Map<string, number>
   /** The JSON columns and arrays of the record that rules read parsed, by key; null if none. */
   private parsed: { [key: string]: unknown } | null = null
@@ -60,14 +62,36 @@ export class CapturedValues implements RecordValues {
   text(field: number): string | null {
     const { slot, root } = this.placeOf(field)
     const { captures } = this
-    if (root < 0) return slot >= 0 ? captures.text(slot) : this.fromParsed(field).text(field)
+    if (root < 0) return slot >= 0 ? this.textOf(slot) : this.fromParsed(field).text(field)
     if (holdsText(captures, root)) return this.fromParsed(field).text(field)
     // `json_extract_scalar` gives no text for an object or an array.
     if (captures.kinds[slot] === RAW) {
       const first = captures.bytes[captures.starts[slot] as number]
       if (first === OPEN_OBJECT || first === OPEN_ARRAY) return null
     }
-    return captures.text(slot)
+    return this.textOf(slot)
+  }
+
+  /**
+   * The captured text in `slot`: the last one read from that slot when the bytes are the same,
+   * as they often are from record to record (a role, a service), so that a rule's tests of it
+   * make no new string and can reuse their last answer (`predicates.ts`).
+   */
+  private textOf(slot: number): string | null {
+    const { captures } = this
+    if (captures.kinds[slot] !== ASCII) return captures.text(slot)
+    const from = captures.starts[slot] as number
+    const length = (captures.ends[slot] as number) - from
+    const last = this.lastTexts[slot]
+    if (last !== undefined && last.length === length) {
+      const b = captures.bytes
+      let i = 0
+      while (i < length && last.charCodeAt(i) === b[from + i]) i++
+      if (i === length) return last
+    }
+    const text = captures.decode(slot)
+    this.lastTexts[slot] = text
+    return text
   }
 
   present(field: number): boolean {
