@@ -4,14 +4,14 @@
  * Generates (once, cached in `.bench/`) a day of CloudTrail logs for one account in 8 regions,
  * then times, each in a child process whose peak memory GNU time measures:
  * - the local engine, through the built CLI (`dist/cli/index.js`), as a user runs it (built-in
- *   rules and evidence on);
+ *   rules and evidence on), and without any rule (`--builtin-rules false`);
  * - DuckDB's `read_json` over the same day folders, computing the plain aggregate (without the
  *   rules), with `@duckdb/node-api`;
  * - the shell way: `zcat | jq | sort | uniq -c`, the recipe's four columns.
  * Then the scale series: the two engines on the same day for 4 and 16 accounts (the same
  * generator, more data of the same shape), to show how time and memory grow.
  *
- * `npm run bench -- --runs 5` repeats the two engines and takes the median; the shell runs once.
+ * `npm run bench -- --runs 5` repeats the engines and takes the median; the shell runs once.
  * `--scales 1,4` chooses the series' scales; `--scales ''` leaves the series out.
  */
 import { spawn, spawnSync } from 'node:child_process'
@@ -183,12 +183,16 @@ function shellPipeline(data: Dataset): string {
   return `find ${data.folders.map((folder) => `'${folder}'`).join(' ')} -name '*.json.gz' -print0 2>/dev/null | xargs -0 zcat | jq -r '${filter}' | sort | uniq -c | awk '{ total += $1 } END { print total }'`
 }
 
-/** The local engine through the built CLI, as a user runs it: built-in rules and evidence on. */
-async function local(data: Dataset, reportDir: string): Promise<Measure> {
+/**
+ * The local engine through the built CLI, as a user runs it: built-in rules and evidence on, or
+ * with `rules: false` none at all (the plain aggregate, as DuckDB computes it).
+ */
+async function local(data: Dataset, reportDir: string, rules = true): Promise<Measure> {
   return measure(process.execPath, [
     CLI,
     ...['--engine', 'local', '--logs-dir', data.dir, '--account', data.accounts.join(',')],
-    ...['--regions', REGIONS.join(','), '--date', DAY, '--out', reportDir]
+    ...['--regions', REGIONS.join(','), '--date', DAY, '--out', reportDir],
+    ...(rules ? [] : ['--builtin-rules', 'false'])
   ])
 }
 
@@ -234,9 +238,13 @@ async function sideBySide(runs: number, reportDir: string): Promise<string[]> {
   )
   warm(data)
   const localRuns: Measure[] = []
+  const plainRuns: Measure[] = []
   const duckdbRuns: Measure[] = []
+  let plainCount = 0
   for (let run = 0; run < runs; run++) {
-    process.stderr.write(`Run ${run + 1} of ${runs}: local engine, DuckDB…\n`)
+    process.stderr.write(`Run ${run + 1} of ${runs}: local engine, without rules, DuckDB…\n`)
+    plainRuns.push(await local(data, reportDir, false))
+    plainCount = await localTotal(reportDir)
     localRuns.push(await local(data, reportDir))
     duckdbRuns.push(await duckdb(data))
   }
@@ -245,9 +253,11 @@ async function sideBySide(runs: number, reportDir: string): Promise<string[]> {
   const localCount = await localTotal(reportDir)
   const duckdbCount = Number(duckdbRuns.at(-1)?.stdout.trim())
   checkTotals(data, localCount, duckdbCount)
+  checkTotals(data, plainCount, duckdbCount)
 
   const rows = [
     ['local engine (`node dist/cli/index.js --engine local`)', localRuns, localCount, 'yes'],
+    ['local engine without rules (`--builtin-rules false`)', plainRuns, plainCount, 'yes'],
     ['DuckDB `read_json` (@duckdb/node-api)', duckdbRuns, duckdbCount, 'yes'],
     // Pipes escaped: the name sits in a markdown table.
     ['`zcat \\| jq \\| sort \\| uniq -c`', [shell], Number(shell.stdout.trim()), 'no']

@@ -1144,9 +1144,18 @@ function createRuleCompiler() {
                 : (record) => (record.text(index) !== null) === wanted;
         }
         const holds = valueTest(test);
+        // The last answer, for the same text again (the parser hands the same string back).
+        let lastValue = null;
+        let lastAnswer = false;
         return (record) => {
             const value = record.text(index);
-            return value !== null && holds(value);
+            if (value === null)
+                return false;
+            if (value !== lastValue) {
+                lastValue = value;
+                lastAnswer = holds(value);
+            }
+            return lastAnswer;
         };
     };
     const compile = (condition) => {
@@ -1434,6 +1443,8 @@ class CapturedValues {
     fields;
     /** By field index; unset until asked. */
     places = [];
+    /** By slot: the last ASCII text read from it (`textOf`). */
+    lastTexts = [];
     slotOfPath;
     /** The JSON columns and arrays of the record that rules read parsed, by key; null if none. */
     parsed = null;
@@ -1452,7 +1463,7 @@ class CapturedValues {
         const { slot, root } = this.placeOf(field);
         const { captures } = this;
         if (root < 0)
-            return slot >= 0 ? captures.text(slot) : this.fromParsed(field).text(field);
+            return slot >= 0 ? this.textOf(slot) : this.fromParsed(field).text(field);
         if (holdsText(captures, root))
             return this.fromParsed(field).text(field);
         // `json_extract_scalar` gives no text for an object or an array.
@@ -1461,7 +1472,31 @@ class CapturedValues {
             if (first === values_OPEN_OBJECT || first === values_OPEN_ARRAY)
                 return null;
         }
-        return captures.text(slot);
+        return this.textOf(slot);
+    }
+    /**
+     * The captured text in `slot`: the last one read from that slot when the bytes are the same,
+     * as they often are from record to record (a role, a service), so that a rule's tests of it
+     * make no new string and can reuse their last answer (`predicates.ts`).
+     */
+    textOf(slot) {
+        const { captures } = this;
+        if (captures.kinds[slot] !== ASCII)
+            return captures.text(slot);
+        const from = captures.starts[slot];
+        const length = captures.ends[slot] - from;
+        const last = this.lastTexts[slot];
+        if (last !== undefined && last.length === length) {
+            const b = captures.bytes;
+            let i = 0;
+            while (i < length && last.charCodeAt(i) === b[from + i])
+                i++;
+            if (i === length)
+                return last;
+        }
+        const text = captures.decode(slot);
+        this.lastTexts[slot] = text;
+        return text;
     }
     present(field) {
         const { slot, root } = this.placeOf(field);
