@@ -1,5 +1,6 @@
 import { compareEvidence, type Evidence } from '../aggregate.js'
 import { compareText } from '../../text-order.js'
+import { indexAfter } from './sorted.js'
 
 /** Past this many items, an event's item is found by a map instead of a look through the list. */
 const INDEXED = 32
@@ -45,12 +46,12 @@ export class EvidenceList {
       const kept = this.keptFor(id)
       if (kept !== undefined) {
         if (compareEvidence(item, kept) >= 0) return
-        items.splice(this.indexAfter(kept) - 1, 1)
+        items.splice(indexAfter(items, kept, compareEvidence) - 1, 1)
       }
     }
     const last = items[items.length - 1]
     if (items.length >= limit && last !== undefined && compareEvidence(item, last) >= 0) return
-    items.splice(this.indexAfter(item), 0, item)
+    items.splice(indexAfter(items, item, compareEvidence), 0, item)
     if (id !== undefined) this.byId?.set(id, item)
     if (items.length > limit) {
       const dropped = items.pop() as Evidence
@@ -68,18 +69,5 @@ export class EvidenceList {
     if (this.byId !== undefined) return this.byId.get(id)
     for (const kept of this.items) if (kept.eventid === id) return kept
     return undefined
-  }
-
-  /** The index just past the items that sort before or equal to `item`. */
-  private indexAfter(item: Evidence): number {
-    const { items } = this
-    let low = 0
-    let high = items.length
-    while (low < high) {
-      const middle = (low + high) >>> 1
-      if (compareEvidence(items[middle] as Evidence, item) <= 0) low = middle + 1
-      else high = middle
-    }
-    return low
   }
 }

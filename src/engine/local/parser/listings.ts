@@ -1,4 +1,5 @@
 import { compareText } from '../../../text-order.js'
+import { indexAfter } from '../sorted.js'
 
 /** The aggregate columns a threshold rule can count its groups by (`Threshold.per`). */
 export type GroupColumn = 'principal' | 'account' | 'region'
@@ -79,21 +80,15 @@ class Listing {
   }
 
   private insert(entry: Entry): void {
-    const { entries } = this
-    let low = 0
-    let high = entries.length
-    while (low < high) {
-      const middle = (low + high) >>> 1
-      if (compare(entry.time, entry.id, entries[middle] as Entry) >= 0) low = middle + 1
-      else high = middle
-    }
-    entries.splice(low, 0, entry)
+    this.entries.splice(indexAfter(this.entries, entry, byTimeAndId), 0, entry)
   }
 }
 
 function compare(time: string, id: string, entry: Entry): number {
   return compareText(time, entry.time) || compareText(id, entry.id)
 }
+
+const byTimeAndId = (a: Entry, b: Entry): number => compare(a.time, a.id, b)
 
 /**
  * Which matched records can show in findings.csv, so that a parser makes the evidence of those
