@@ -204,7 +204,23 @@ function compareEvidence(a, b) {
     return 0;
 }
 
+;// CONCATENATED MODULE: ./src/engine/local/sorted.ts
+/** The index just past the items of sorted `items` that `compare` puts before or equal to `item`. */
+function indexAfter(items, item, compare) {
+    let low = 0;
+    let high = items.length;
+    while (low < high) {
+        const middle = (low + high) >>> 1;
+        if (compare(items[middle], item) <= 0)
+            low = middle + 1;
+        else
+            high = middle;
+    }
+    return low;
+}
+
 ;// CONCATENATED MODULE: ./src/engine/local/evidence.ts
+
 
 
 /** Past this many items, an event's item is found by a map instead of a look through the list. */
@@ -252,13 +268,13 @@ class EvidenceList {
             if (kept !== undefined) {
                 if (compareEvidence(item, kept) >= 0)
                     return;
-                items.splice(this.indexAfter(kept) - 1, 1);
+                items.splice(indexAfter(items, kept, compareEvidence) - 1, 1);
             }
         }
         const last = items[items.length - 1];
         if (items.length >= limit && last !== undefined && compareEvidence(item, last) >= 0)
             return;
-        items.splice(this.indexAfter(item), 0, item);
+        items.splice(indexAfter(items, item, compareEvidence), 0, item);
         if (id !== undefined)
             this.byId?.set(id, item);
         if (items.length > limit) {
@@ -278,20 +294,6 @@ class EvidenceList {
             if (kept.eventid === id)
                 return kept;
         return undefined;
-    }
-    /** The index just past the items that sort before or equal to `item`. */
-    indexAfter(item) {
-        const { items } = this;
-        let low = 0;
-        let high = items.length;
-        while (low < high) {
-            const middle = (low + high) >>> 1;
-            if (compareEvidence(items[middle], item) <= 0)
-                low = middle + 1;
-            else
-                high = middle;
-        }
-        return low;
     }
 }
 
@@ -733,6 +735,7 @@ class KeyTable {
 
 ;// CONCATENATED MODULE: ./src/engine/local/parser/listings.ts
 
+
 /**
  * What findings.csv can still list of one rule (or one suppression entry, or one group of a
  * threshold rule): it lists the earliest `limit` findings of each (`reports/findings.ts`, earliest
@@ -785,22 +788,13 @@ class Listing {
         }
     }
     insert(entry) {
-        const { entries } = this;
-        let low = 0;
-        let high = entries.length;
-        while (low < high) {
-            const middle = (low + high) >>> 1;
-            if (compare(entry.time, entry.id, entries[middle]) >= 0)
-                low = middle + 1;
-            else
-                high = middle;
-        }
-        entries.splice(low, 0, entry);
+        this.entries.splice(indexAfter(this.entries, entry, byTimeAndId), 0, entry);
     }
 }
 function compare(time, id, entry) {
     return compareText(time, entry.time) || compareText(id, entry.id);
 }
+const byTimeAndId = (a, b) => compare(a.time, a.id, b);
 /**
  * Which matched records can show in findings.csv, so that a parser makes the evidence of those
  * alone: a record whose (eventTime, eventID) comes after the `limit` earliest distinct findings
