@@ -460,10 +460,12 @@ describe('the local engine', () => {
     }
   )
 
-  it('makes less than half the evidence when most of it cannot be listed', async () => {
+  it('makes less evidence than the reference when some of it cannot be listed', async () => {
+    // How much less depends on which thread reads which file (each prunes its own): the exact
+    // case is the file aggregator's test.
     const subject = plan(SINGLE, ALL_DAYS, 'event-time', true, { evidenceLimit: 1 })
     const { local, reference } = await localAndReference(subject)
-    expect(evidenceItems(local)).toBeLessThan(evidenceItems(reference) / 2)
+    expect(evidenceItems(local)).toBeLessThan(evidenceItems(reference))
     expectReference(local, reference, 1)
   })
 
