@@ -12,7 +12,16 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AthenaOnDuckDB } from '../__fixtures__/duckdb-athena.js'
 import { localPlan, rulesByEventId, writeLogFile } from '../__fixtures__/local-scan.js'
-import { BUILTIN_MODULE, builtinModule, ruleFiles } from '../scripts/builtin-rules.js'
+import {
+  BUILTIN_CONTENTS_MODULE,
+  BUILTIN_MODULE,
+  builtinContentsModule,
+  builtinModule,
+  ruleFiles
+} from '../scripts/builtin-rules.js'
+import { BUILTIN_RULE_CONTENTS } from '../src/rules/builtin-contents.js'
+import { BUILTIN_RULE_FILES } from '../src/rules/builtin.js'
+import { readRuleFile } from '../src/rules/sigma.js'
 import { makeRecord, type EventContext, type JsonObject } from '../scripts/generator/events.js'
 import { Random } from '../scripts/generator/random.js'
 import { rulesColumnSql } from '../src/engine/athena/rules-sql.js'
@@ -168,6 +177,14 @@ afterAll(async () => {
 describe('the built-in rules', () => {
   it('are shipped: src/rules/builtin.ts holds the files of rules/ (npm run rules)', () => {
     expect(readFileSync(BUILTIN_MODULE, 'utf8')).toBe(builtinModule(ruleFiles()))
+  })
+
+  it('are shipped read: src/rules/builtin-contents.ts holds them as readRuleFile reads them', () => {
+    expect(readFileSync(BUILTIN_CONTENTS_MODULE, 'utf8')).toBe(builtinContentsModule(ruleFiles()))
+    // As JSON: equal but for properties that are undefined, which JSON leaves out.
+    expect(BUILTIN_RULE_CONTENTS).toEqual(
+      BUILTIN_RULE_FILES.map(({ file, text }) => readRuleFile(text, file, true))
+    )
   })
 
   it('include the audit flags, by name', () => {

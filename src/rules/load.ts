@@ -5,7 +5,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises'
 import { isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { glob } from 'tinyglobby'
-import { BUILTIN_RULE_FILES } from './builtin.js'
+import { BUILTIN_RULE_CONTENTS } from './builtin-contents.js'
 import type { Rule } from './rule.js'
 import { compareText } from '../text-order.js'
 import { readRuleFile, type NotApplicable, type NotRun, type RuleFileContents } from './sigma.js'
@@ -101,9 +101,7 @@ function displayName(file: string, workspace: string): string {
  */
 export async function loadRules(options: LoadRulesOptions): Promise<LoadedRules> {
   const contents: RuleFileContents[] = []
-  if (options.builtin) {
-    for (const { file, text } of BUILTIN_RULE_FILES) contents.push(readRuleFile(text, file, true))
-  }
+  if (options.builtin) contents.push(...BUILTIN_RULE_CONTENTS)
   const seen = new Set<string>()
   for (const entry of rulePathEntries(options.paths)) {
     const fromEntry: RuleFileContents[] = []
