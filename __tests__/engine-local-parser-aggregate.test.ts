@@ -50,11 +50,11 @@ function aggregator(options: Partial<ParserOptions> = {}) {
   const scanner = new DeliveryScanner(new Shapes(paths), captures)
   const files = new FileAggregator(settings, captures, paths)
   const file = (...records: readonly object[]) => {
-    captures.bytes = Buffer.from(JSON.stringify({ Records: records }))
+    scanner.load(Buffer.from(JSON.stringify({ Records: records })))
     files.begin()
-    return files.finish(scanner.scan(captures.bytes, () => files.add()))
+    return files.finish(scanner.scan(() => files.add()))
   }
-  return { files, file, scanner, captures }
+  return { files, file, scanner }
 }
 
 /** The (high, low) hash of an event id under the key whose values are `key`. */
@@ -128,13 +128,13 @@ describe('the aggregate of a log file', () => {
   })
 
   it('takes a broken file back: its keys are new again in the next file, its counts gone', () => {
-    const { file, files, scanner, captures } = aggregator({ dedupe: false })
+    const { file, files, scanner } = aggregator({ dedupe: false })
     file(RECORD)
-    captures.bytes = Buffer.from(
-      JSON.stringify({ Records: [RECORD, { ...RECORD, eventName: 'B' }] }).slice(0, -2)
+    scanner.load(
+      Buffer.from(JSON.stringify({ Records: [RECORD, { ...RECORD, eventName: 'B' }] }).slice(0, -2))
     )
     files.begin()
-    expect(() => scanner.scan(captures.bytes, () => files.add())).toThrow('not valid JSON')
+    expect(() => scanner.scan(() => files.add())).toThrow('not valid JSON')
     files.abandon()
     const next = file({ ...RECORD, eventName: 'C' }, { ...RECORD, eventName: 'B' }, RECORD)
     expect(next.newKeys.map((key) => (JSON.parse(key) as string[])[3])).toEqual(['C', 'B'])
@@ -153,7 +153,7 @@ describe('the aggregate of a log file', () => {
         test: { kind: 'pattern', parts: [{ text: 'listbuckets' }], cased: false }
       }
     }
-    const { file, files, scanner, captures } = aggregator({
+    const { file, files, scanner } = aggregator({
       rules: [listBuckets],
       evidenceLimit: 1
     })
@@ -166,9 +166,9 @@ describe('the aggregate of a log file', () => {
       result.ruleRows.flatMap((row) => row.evidence.map((item) => item.eventid))
     expect(evidenceIds(file(at('10:00:00', 'e10')))).toEqual(['e10'])
     expect(evidenceIds(file(at('11:00:00', 'e11')))).toEqual([])
-    captures.bytes = Buffer.from(JSON.stringify({ Records: [at('09:00:00', 'e9')] }).slice(0, -2))
+    scanner.load(Buffer.from(JSON.stringify({ Records: [at('09:00:00', 'e9')] }).slice(0, -2)))
     files.begin()
-    expect(() => scanner.scan(captures.bytes, () => files.add())).toThrow('not valid JSON')
+    expect(() => scanner.scan(() => files.add())).toThrow('not valid JSON')
     files.abandon()
     expect(evidenceIds(file(at('09:45:00', 'e945')))).toEqual(['e945'])
     expect(evidenceIds(file(at('09:30:00', 'e930')))).toEqual(['e930'])

@@ -42,9 +42,9 @@ function readRecords(rules: readonly RuleData[], records: readonly object[]) {
   const matcher = new RuleMatcher(rules, texts, captures, paths)
   const identities = new Identities(texts)
   const read: { rules: string; principal: string; actor: string }[] = []
-  captures.bytes = Buffer.from(JSON.stringify({ Records: records }))
+  scanner.load(Buffer.from(JSON.stringify({ Records: records })))
   const parse = vi.spyOn(JSON, 'parse')
-  scanner.scan(captures.bytes, () => {
+  scanner.scan(() => {
     const rulesId = matcher.match(
       texts.idOf(captures, SOURCE),
       texts.idOf(captures, NAME),

@@ -12,8 +12,7 @@ const PATHS = [
 
 /** What the key `key` of an object of `shape` leads to: its slot and its value's shape. */
 function target(shapes: Shapes, shape: number, key: string) {
-  const bytes = Buffer.from(key)
-  const entry = shapes.entryOf(bytes, 0, bytes.length, false, shape)
+  const entry = shapes.entryOfKey(key, shape)
   return entry < 0 ? undefined : { slot: shapes.slotOf[entry], shape: shapes.shapeOf[entry] }
 }
 
@@ -50,18 +49,23 @@ describe('the shapes of the captured fields', () => {
     expect(target(shapes, IGNORED, 'eventName')).toBeUndefined()
   })
 
-  it('reads a key with escapes as the text they stand for', () => {
-    const bytes = Buffer.from('{"event\\u004eame":1,"eventN\\u0061me":2,"user\\"Identity":3}')
-    const entry = (from: number, to: number) => shapes.entryOf(bytes, from, to, true, ROOT)
-    expect(entry(2, 16)).toBe(entry(21, 35))
-    expect(shapes.slotOf[entry(2, 16)]).toBe(0)
-    expect(entry(40, 54)).toBe(-1)
+  it('puts each entry once in the table of its shape, a table at least twice as large', () => {
+    const placed: number[] = []
+    shapes.tables.forEach((table, shape) => {
+      const entries = [...table].filter((entry) => entry >= 0)
+      for (const entry of entries) {
+        const key = Buffer.from(shapes.names[entry] as Uint8Array).toString()
+        expect(shapes.entryOfKey(key, shape)).toBe(entry)
+      }
+      expect(table.length).toBeGreaterThanOrEqual(entries.length * 2)
+      placed.push(...entries)
+    })
+    expect(placed.sort((a, b) => a - b)).toEqual(shapes.names.map((_, entry) => entry))
   })
 
-  it('matches keys that are not ASCII by their UTF-8 bytes', () => {
-    const unicode = new Shapes([['Ünïcode'], ['naïve']])
-    expect(target(unicode, ROOT, 'Ünïcode')).toEqual({ slot: 0, shape: IGNORED })
-    expect(target(unicode, ROOT, 'naive')).toBeUndefined()
+  it('knows the longest path', () => {
+    expect(shapes.deepest).toBe(4)
+    expect(new Shapes([]).deepest).toBe(0)
   })
 
   it('lists the slots under each shape, which a repeated key clears', () => {

@@ -12,10 +12,11 @@ const EMPTY = Buffer.alloc(0)
  * how they read. No string is made until one is asked for, and the scanner only writes numbers.
  */
 export class Captures {
-  readonly kinds: Uint8Array
+  /** Views into the scanner's memory once a scanner writes them (`DeliveryScanner`). */
+  kinds: Uint8Array
   /** For a string, the offsets of its first byte and of its closing quote; else of its JSON text. */
-  readonly starts: Int32Array
-  readonly ends: Int32Array
+  starts: Int32Array
+  ends: Int32Array
   /** The document being scanned, which the offsets are into. */
   bytes: Buffer = EMPTY
 

@@ -1,10 +1,12 @@
 import { ASCII, type Captures, MISSING } from './captures.js'
-import { COLON, MINUS, ZERO } from './json.js'
 import type { Texts } from './texts.js'
 
 /** `2026-11-01T12:34:56Z`: how CloudTrail writes every `eventTime`. */
 const CLOUDTRAIL_TIME_LENGTH = 20
 const LETTER_T = 0x54
+const COLON = 0x3a
+const MINUS = 0x2d
+const ZERO = 0x30
 const LETTER_Z = 0x5a
 
 /**

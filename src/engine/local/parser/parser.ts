@@ -62,17 +62,18 @@ export function createLogParser(options: ParserOptions): LogParser {
           ruleRows: []
         }
       }
-      captures.bytes = bytes
+      scanner.load(bytes)
+      // The scanner has its own copy: a large file's JSON is not held twice while it is read.
+      if (bytes.buffer !== input.buffer && bytes.buffer.byteLength > Buffer.poolSize) free(bytes)
       aggregator.begin()
       let records: number
       try {
-        records = scanner.scan(bytes, addRecord)
+        records = scanner.scan(addRecord)
       } catch (error) {
         aggregator.abandon()
         throw error
       } finally {
         captures.release()
-        if (bytes.buffer !== input.buffer && bytes.buffer.byteLength > Buffer.poolSize) free(bytes)
       }
       return aggregator.finish(records)
     }
@@ -96,7 +97,7 @@ function gunzip(input: Uint8Array): Buffer {
  * Gives the memory of a file's gunzipped JSON back at once, by detaching its buffer, rather than
  * at the next collection: a thread goes through hundreds of files between two collections, and
  * their JSON, each in its own 256 KiB piece or more, took over 100 MiB of a bench day's peak.
- * Nothing the parser returns points into it (strings are copies). Only a buffer larger than
+ * Nothing points into it: the scanner reads its own copy, and strings are copies. Only a buffer larger than
  * Node's shared pool is freed: a small output may sit in the pool with other live buffers (the
  * file's own bytes among them). `transfer` is Node 22's.
  */

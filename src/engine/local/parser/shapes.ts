@@ -15,7 +15,7 @@ export const ROOT = 1
  */
 export class Shapes {
   /** By entry: the key, UTF-8. */
-  private readonly names: Uint8Array[] = []
+  readonly names: Uint8Array[] = []
   /** By entry: the slot its value is captured in, or -1. */
   readonly slotOf: number[] = []
   /** By entry: the shape of its value when it is an object, or `IGNORED`. */
@@ -25,13 +25,17 @@ export class Shapes {
   /** By shape: its entries by key. */
   private readonly keys: Map<string, number>[] = [new Map(), new Map()]
   /**
-   * By shape: its entries in an open-addressing table (-1 where none) by a hash of the key's
-   * length and three of its bytes, at least twice as large as the entries: a key that matters
-   * costs a look or two and one comparison, and most of the others are ruled out by one look.
+   * By shape: its entries in an open-addressing table (-1 where none) by `keyHash`, at least twice
+   * as large as the entries, which the scanner looks keys up in (`assembly/scanner.ts`): a key
+   * that matters costs a look or two and one comparison, and most of the others are ruled out by
+   * one look.
    */
-  private readonly tables: Int32Array[] = []
+  readonly tables: Int32Array[] = []
+  /** The most keys in a path. */
+  readonly deepest: number
 
   constructor(paths: readonly FieldPath[]) {
+    this.deepest = Math.max(0, ...paths.map((path) => path.length))
     paths.forEach((path, slot) => {
       if (path.length === 0) throw new Error('A captured field needs a path of one key or more')
       let shape = ROOT
@@ -59,27 +63,11 @@ export class Shapes {
   }
 
   /**
-   * The entry of the key between `from` and `to` (the bytes inside its quotes) in an object of
-   * shape `shape`, or -1. An `escaped` key is compared by the text its escapes stand for.
+   * The entry of the key `key` in an object of shape `shape`, or -1. The scanner looks keys up by
+   * their bytes, in `tables`; this is for the keys written with escapes.
    */
-  entryOf(b: Uint8Array, from: number, to: number, escaped: boolean, shape: number): number {
-    if (escaped) {
-      const quoted = Buffer.from(b.buffer, b.byteOffset + from - 1, to - from + 2)
-      return this.keys[shape]?.get(JSON.parse(quoted.toString()) as string) ?? -1
-    }
-    const table = this.tables[shape] as Int32Array
-    const mask = table.length - 1
-    const length = to - from
-    for (let at = keyHash(b, from, length) & mask; ; at = (at + 1) & mask) {
-      const entry = table[at] as number
-      if (entry < 0) return -1
-      const name = this.names[entry] as Uint8Array
-      if (name.length !== length) continue
-      // From the end: keys of a shape often share a prefix (eventName, eventType).
-      let j = length - 1
-      while (j >= 0 && name[j] === b[from + j]) j--
-      if (j < 0) return entry
-    }
+  entryOfKey(key: string, shape: number): number {
+    return this.keys[shape]?.get(key) ?? -1
   }
 
   private entry(shape: number, key: string): number {
@@ -124,7 +112,7 @@ export class Shapes {
   }
 }
 
-/** A hash of a key's length and its first, middle and last bytes. */
+/** A hash of a key's length and its first, middle and last bytes; `assembly/scanner.ts` has it too. */
 function keyHash(b: Uint8Array, from: number, length: number): number {
   if (length === 0) return 0
   const first = b[from] as number
