@@ -311,6 +311,7 @@ const EMPTY = Buffer.alloc(0);
  */
 class Captures {
     slots;
+    /** Views into the scanner's memory once a scanner writes them (`DeliveryScanner`). */
     kinds;
     /** For a string, the offsets of its first byte and of its closing quote; else of its JSON text. */
     starts;
@@ -374,156 +375,14 @@ class Captures {
     }
 }
 
-;// CONCATENATED MODULE: ./src/engine/local/parser/json.ts
-/**
- * The bytes of JSON's grammar (RFC 8259) and scanners of its tokens: whitespace, strings, escapes,
- * numbers and the three literals. Each takes the document, the offset where the token starts and
- * the document's end, and returns the offset just past the token, or throws the error that says
- * where the document stops being JSON.
- */
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COMMA = 0x2c;
-const COLON = 0x3a;
-const OPEN_OBJECT = 0x7b;
-const CLOSE_OBJECT = 0x7d;
-const OPEN_ARRAY = 0x5b;
-const CLOSE_ARRAY = 0x5d;
-const MINUS = 0x2d;
-const ZERO = 0x30;
-const NINE = 0x39;
-/** The first byte of `null`. */
-const LETTER_N = 0x6e;
-const TRUE = new TextEncoder().encode('true');
-const FALSE = new TextEncoder().encode('false');
-const NULL = new TextEncoder().encode('null');
-/** Stops at offset `i`: the document is not JSON. */
-function notJson(i, end) {
-    throw new Error(i >= end
-        ? 'not valid JSON: unexpected end of the document'
-        : `not valid JSON: unexpected byte at offset ${i}`);
-}
-/** The offset of the first byte at or after `i` that is not whitespace. */
-function skipSpace(b, i, end) {
-    while (i < end) {
-        const c = b[i];
-        if (c > 0x20 || (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09))
-            return i;
-        i++;
-    }
-    return i;
-}
-/** Past one escape; `i` is just after its backslash. */
-function skipEscape(b, i, end) {
-    const c = i < end ? b[i] : 0;
-    if (c === 0x75) {
-        for (let j = i + 1; j <= i + 4; j++)
-            if (!isHexDigit(j < end ? b[j] : 0))
-                notJson(j, end);
-        return i + 5;
-    }
-    // " \ / b f n r t
-    if (c === QUOTE ||
-        c === BACKSLASH ||
-        c === 0x2f ||
-        c === 0x62 ||
-        c === 0x66 ||
-        c === 0x6e ||
-        c === 0x72 ||
-        c === 0x74) {
-        return i + 1;
-    }
-    return notJson(i, end);
-}
-function isHexDigit(c) {
-    return (c >= ZERO && c <= NINE) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
-}
-/**
- * Whether none of the four bytes of `v` is a quote, a backslash or a control character: bytes
- * read four at a time, with the bit tricks of "Bit Twiddling Hacks" (a byte that is zero after
- * the XOR, or below 0x20, sets its high bit in the result).
- */
-function isPlain(v) {
-    const quote = v ^ 0x22222222;
-    const backslash = v ^ 0x5c5c5c5c;
-    const special = ((quote - 0x01010101) & ~quote) |
-        ((backslash - 0x01010101) & ~backslash) |
-        ((v - 0x20202020) & ~v);
-    return (special & 0x80808080) === 0;
-}
-/**
- * Past a string whose contents start at `i`: the offset after its closing quote. `view` is a
- * `DataView` of `b`. The hot loop: most of a log file is strings no one reads.
- */
-function skipString(b, view, i, end) {
-    let c = 0;
-    for (;;) {
-        while (i + 4 <= end && isPlain(view.getInt32(i, true)))
-            i += 4;
-        while (i < end) {
-            c = b[i];
-            if (c === QUOTE || c === BACKSLASH || c < 0x20)
-                break;
-            i++;
-        }
-        if (i >= end || c < 0x20)
-            notJson(i, end);
-        if (c === QUOTE)
-            return i + 1;
-        i = skipEscape(b, i + 1, end);
-    }
-}
-/** Past a number, from its first byte (a minus or a digit). */
-function skipNumber(b, i, end) {
-    if (b[i] === MINUS)
-        i++;
-    if (i < end && b[i] === ZERO)
-        i++;
-    else
-        i = skipDigits(b, i, end);
-    if (i < end && b[i] === 0x2e)
-        i = skipDigits(b, i + 1, end);
-    if (i < end && (b[i] === 0x65 || b[i] === 0x45)) {
-        i++;
-        if (i < end && (b[i] === 0x2b || b[i] === MINUS))
-            i++;
-        i = skipDigits(b, i, end);
-    }
-    return i;
-}
-/** Past one digit or more. */
-function skipDigits(b, i, end) {
-    let c = i < end ? b[i] : 0;
-    if (c < ZERO || c > NINE)
-        notJson(i, end);
-    do
-        c = ++i < end ? b[i] : 0;
-    while (c >= ZERO && c <= NINE);
-    return i;
-}
-/** Past `true`, `false` or `null`, from its first byte. */
-function skipLiteral(b, i, end) {
-    const c = b[i];
-    const word = c === 0x74 ? TRUE : c === 0x66 ? FALSE : c === LETTER_N ? NULL : undefined;
-    if (word === undefined)
-        return notJson(i, end);
-    for (let j = 0; j < word.length; j++, i++)
-        if (i >= end || b[i] !== word[j])
-            notJson(i, end);
-    return i;
-}
-/** Past any scalar other than a string: a number or a literal. */
-function skipScalar(b, i, end) {
-    const c = i < end ? b[i] : 0;
-    return c === MINUS || (c >= ZERO && c <= NINE) ? skipNumber(b, i, end) : skipLiteral(b, i, end);
-}
-
 ;// CONCATENATED MODULE: ./src/engine/local/parser/event-date.ts
-
 
 /** `2026-11-01T12:34:56Z`: how CloudTrail writes every `eventTime`. */
 const CLOUDTRAIL_TIME_LENGTH = 20;
 const LETTER_T = 0x54;
+const COLON = 0x3a;
+const MINUS = 0x2d;
+const ZERO = 0x30;
 const LETTER_Z = 0x5a;
 /**
  * The UTC date of each record's `eventTime`, as a text id. CloudTrail's own form is read from the
@@ -1422,8 +1281,8 @@ function jsonRecordValues(fields, record) {
 const EVIDENCE_SOURCES = [resolveField('resources.ARN'), resolveField('requestParameters')].map((field) => field.source);
 const ARNS = 0;
 const PARAMETERS = 1;
-const values_OPEN_OBJECT = 0x7b;
-const values_OPEN_ARRAY = 0x5b;
+const OPEN_OBJECT = 0x7b;
+const OPEN_ARRAY = 0x5b;
 /**
  * The current record's values as the compiled rules read them (`RecordValues`, by the index of
  * the field in `fields`, the rule compiler's list, which grows as it compiles), all from the
@@ -1463,7 +1322,7 @@ class CapturedValues {
         // `json_extract_scalar` gives no text for an object or an array.
         if (captures.kinds[slot] === RAW) {
             const first = captures.bytes[captures.starts[slot]];
-            if (first === values_OPEN_OBJECT || first === values_OPEN_ARRAY)
+            if (first === OPEN_OBJECT || first === OPEN_ARRAY)
                 return null;
         }
         return this.textOf(slot);
@@ -1948,6 +1807,11 @@ class FileAggregator {
     }
 }
 
+;// CONCATENATED MODULE: ./src/engine/local/parser/scanner-wasm.ts
+// Generated by `npm run wasm` from assembly/scanner.ts (scripts/scanner-wasm.ts): do not edit.
+/** The delivery scanner compiled to WebAssembly, in base64. */
+const SCANNER_WASM = 'AGFzbQEAAAABIwVgA39/fwF/YAABf2AEf39/fwF/YAAAYAl/f39/f39/f38AAh8CA2Vudgplc2NhcGVkS2V5AAADZW52BnJlY29yZAADAwwLAAIDAAABAQQBAQIFAwEAAAZWEX8BQQALfwFBAAt/AUEAC38BQQALfwFBAAt/AUEAC38BQQALfwFBAAt/AUEAC38BQQALfwFBfwt/AUEAC38BQQALfwFBAAt/AUEAC38BQQALfwFBAAsHVAcGbGF5b3V0AAkIaGVhcEJhc2UACghmYWlsZWRBdAALC3Byb2JsZW1Db2RlAAgTcHJvYmxlbUVsZW1lbnRJbmRleAAHBHNjYW4ABgZtZW1vcnkCAAgBBAqmHgvXAQECfyABIAJIBH8gACABai0AAAVBAAsiA0H1AEYEQCABQQFqIQMDQCADIAFBBGpMBEAgAiADSgR/IAAgA2otAAAFQQALIgRBOUwgBEEwTnEEf0EBBSAEQcYATCAEQcEATnELBH9BAQUgBEHmAEwgBEHhAE5xC0UEQCADJA9Bfw8LIANBAWohAwwBCwsgAUEFag8LIANB3ABGIANBIkZyIANBL0ZyIANB4gBGciADQeYARnIgA0HuAEZyIANB8gBGciADQfQARnIEQCABQQFqDwsgASQPQX8L8gUCBH8BeyABIAJOBH9BAQUgACABai0AAEEiRwsEQCABJA9Bfw8LIAFBAWoiBSEBQQAkEANAAkACQANAIAFBEGoiBCACTARAIAEgACABav0ABAAiCP0MIiIiIiIiIiIiIiIiIiIiIv0jIAj9DFxcXFxcXFxcXFxcXFxcXFz9I/1QIAj9DCAgICAgICAgICAgICAgICD9Jv1Q/WQiBmhqIQEgBg0CIAQhAQwBCwsDQCABIAJIBEAgACABai0AACIEQdwARiAEQSJGciAEQSBJcg0CIAFBAWohAQwBCwsLIAEgAk4EQCABJA9BfyEEDAELIAAgASIEai0AACIGQSJGDQAgBkEgSQRAIAEkD0F/IQQMAQsgACAEQQFqIAIQAiEBQX8hBCABQQBIDQBBASQQDAELCyAEQQBIBEBBfw8LIAMEQAJAIANBf0YEQCMQBH8gBSAEQX8QAEEATgUgBCAFa0EHRgR/IAAgBWooAgBB0sqN+wZGBUEACwR/IAAgBWovAQRB8sgBRgVBAAsEfyAAIAVqLQAGQfMARgVBAAsLRQ0BIwwEQCMNRQRAQQIkDSMLJA4LBUF+JAkLQQEkDAwBCyMQBH8gBSAEIAMQAAUgACAFIAQgAxAMCyIBQQBIDQAjBSABQQR0aiIFKAIMIgYEQCMEIAZBBHRqIgEoAgghByABKAIMIQNBACEBA0AgASADSARAIwAgByABQQJ0aigCAGpBADoAACABQQFqIQEMAQsLIAYkCQsgBSgCCCQKCwsgBEEBaiEBA0AgASACSARAIAAgAWotAAAiA0EgSwR/QQEFIANBCkcgA0EgR3EgA0ENR3EgA0EJR3ELRQRAIAFBAWohAQwCCwsLIAEgAk4Ef0EBBSAAIAFqLQAAQTpHCwRAIAEkD0F/DwsgAUEBaiEBA0AgASACSARAIAAgAWotAAAiA0EgSwR/QQEFIANBCkcgA0EgR3EgA0ENR3EgA0EJR3ELRQRAIAFBAWohAQwCCwsLIAELBgBBfyQJC4gFAgJ/AX4gASACSAR/IAAgAWotAAAFQQALIgRBLUYEf0EBBSAEQTlMIARBME5xCwRAIAIgAUEBaiABIAAgAWotAABBLUYbIgFKBH8gACABai0AAEEwRgVBAAsEQCABQQFqIQEFAkAgASACSAR/IAAgAWotAAAFQQALIgNBMEggA0E5SnIEQCABJA9BfyEBDAELA0AgAiABQQFqIgFKBH8gACABai0AAAVBAAsiA0E5TCADQTBOcQ0ACwsLAn9BfyABQQBIDQAaIAEgAkgEfyAAIAFqLQAAQS5GBUEACwRAAkAgAiABQQFqIgFKBH8gACABai0AAAVBAAsiA0EwSCADQTlKcgRAIAEkD0F/IQEMAQsDQCACIAFBAWoiAUoEfyAAIAFqLQAABUEACyIDQTlMIANBME5xDQALCwtBfyABQQBIDQAaIAEgAkgEfyAAIAFqLQAABUEACyIDQcUARiADQeUARnIEQAJAIAIgAUEBaiIBSgR/IAAgAWotAAAFQQALIgNBLUYgA0ErRnIEQCABQQFqIQELIAEgAkgEfyAAIAFqLQAABUEACyIDQTBIIANBOUpyBEAgASQPQX8hAQwBCwNAIAIgAUEBaiIBSgR/IAAgAWotAAAFQQALIgNBOUwgA0EwTnENAAsLCyABCyEBBQJAIARB9ABGBH5BBCEEQvTk1asGBSAEQeYARgR+QQUhBELmwrGb1wwFIARB7gBHBEAgASQPQX8hAQwDC0EEIQRC7uqx4wYLCyEFA0AgAyAESARAIAEgAk4Ef0EBBSAAIAFqMQAAIAUgA6xCA4aIQv8Bg1ILBEAgASQPQX8hAQwDCyADQQFqIQMgAUEBaiEBDAELCwsLIAELgA4CB38Be0F/JAlBfyQKQQAkC0EAJAxBACQNQQAkDgNAAkADQCABIANKBEAgACADai0AACIEQSBLBH9BAQUgBEEKRyAEQSBHcSAEQQ1HcSAEQQlHcQtFBEAgA0EBaiEDDAILCwsjCSIFBEBBACQJIAEgA0oEfyAAIANqLQAABUEACyEEIAVBAUYEQCMNRSAEQfsAR3EEQEEDJA0jCyQOCyMLQQFqJAsFIAVBfkYgBEHbAEdxBEAjDUUEQEEEJA0jCyQOCwUjDUUgBUF/RiAEQfsAR3FxBEBBBSQNIwskDgsLCwsjCiIIQQBOBEBBfyQKCyABIAMiBEoEfyAAIANqLQAABUEACyIHQSJGBEAgCEEASAR/IARBAWohA0EAJBADQAJAAkADQCADQRBqIgQgAUwEQCADIAAgA2r9AAQAIgr9DCIiIiIiIiIiIiIiIiIiIiL9IyAK/QxcXFxcXFxcXFxcXFxcXFxc/SP9UCAK/QwgICAgICAgICAgICAgICAg/Sb9UP1kIgVoaiEDIAUNAiAEIQMMAQsLA0AgASADSgRAIAAgA2otAAAiBEHcAEYgBEEiRnIgBEEgSXINAiADQQFqIQMMAQsLCyABIANMBEAgAyQPQX8hBAwBCyADIgQgAGotAAAiBUEiRg0AIAVBIEkEQCADJA9BfyEEDAELIAAgBEEBaiABEAIhA0F/IQQgA0EASA0AQQEkEAwBCwtBfyAEQQFqIARBAEgbBQJ/IARBAWoiByEDQQAkEANAAkACQANAIANBEGoiBCABTARAIAMgACADav0ABAAiCv0MIiIiIiIiIiIiIiIiIiIiIv0jIAr9DFxcXFxcXFxcXFxcXFxcXFz9I/1QIAr9DCAgICAgICAgICAgICAgICD9Jv1Q/WQiBWhqIQMgBQ0CIAQhAwwBCwsDQCABIANKBEAgACADai0AACIEQdwARiAEQSJGciAEQSBJcg0CIANBAWohAwwBCwsLIAEgA0wEQCADJA9BfyEFDAELIAAgAyIFai0AACIEQSJGDQAgBEEgSQRAIAMkD0F/IQUMAQsgACAFQQFqIAEQAiEDQX8hBSADQQBIDQBBASQQDAELC0F/IAVBAEgNABojACAIaiMQBH9BAwUgByEDQQJBAQJ/A0AgA0EQaiIEIAVMBEBBASAAIANq/QAEAP1kDQIaIAQhAwwBCwsDQCADIAVIBEBBASAAIANqLQAAQYABTw0CGiADQQFqIQMMAQsLQQALGws6AAAgCEECdCIDIwFqIAc2AgAjAiADaiAFNgIAIAVBAWoLCyIDQQBIDQEFIAdB+wBGIgMgB0HbAEZyBEAgAwR/IAVBACAFQX9GIAVBAEpyGwVBfkEAIAVBfkYbCyIFQQFGBEAjAEEAIwP8CwALIAhBAE4EQCMBIAhBAnRqIAQ2AgALIAIgBkEDdmoiCS0AACEDIAlBASAGQQdxdCIJIANyIAMgCUF/c3EgB0H7AEYiBxs6AAAgBiMISARAIAZBAnQiAyMGaiAFNgIAIwcgA2ogCDYCAAsgBkEBaiEGIARBAWohAwNAIAEgA0oEQCAAIANqLQAAIgRBIEsEf0EBBSAEQQpHIARBIEdxIARBDUdxIARBCUdxC0UEQCADQQFqIQMMAgsLCyABIANMBH9BAQUgACADai0AAEH9AEHdACAHG0cLBEAgBwRAIAAgAyABIAUQAyEDBSAFQX5GBEBBASQJCwsgA0EASA0DDAQLBSAAIAQgARAFIgNBAEgNAiAIQQBOBEAjACAIakEEQQAgB0HuAEcbOgAAIAhBAnQiBSMBaiAENgIAIwIgBWogAzYCAAsLCwNAAkADQCABIANKBEAgACADai0AACIEQSBLBH9BAQUgBEEKRyAEQSBHcSAEQQ1HcSAEQQlHcQtFBEAgA0EBaiEDDAILCwsgBkUEQCABIANKBEAgAyQPDAQLIwwjDXJFBEBBASQNIwskDgsjCw8LIAEgA0oEfyAAIANqLQAABUEACyEFIAIgBkEBayIEQQN2ai0AACAEQQdxdUEBcSEHIAQjCEgEfyMGIARBAnRqKAIABUEACyEIIAVBLEYEQCAHBEAgA0EBaiEDA0AgASADSgRAIAAgA2otAAAiBEEgSwR/QQEFIARBCkcgBEEgR3EgBEENR3EgBEEJR3ELRQRAIANBAWohAwwCCwsLIAAgAyABIAgQAyEDBSADQQFqIQMgCEF+RgRAQQEkCQsLIANBAEgNAwwBCyAFQf0AQd0AIAcbRyABIANMcgRAIAMkDwwDBSADQQFqIQMgBCIGIwhIBEAjByAGQQJ0aigCACIEQQBOBEAjACAEakEEOgAAIwIgBEECdGogAzYCAAsjDUUgCEEBRnEEQBABCwsMAgsACwsMAQsLQX8LBAAjDgsEACMNCyYAIAAkACABJAEgAiQCIAMkAyAEJAQgBSQFIAYkBiAHJAcgCCQICwUAQYAICwQAIw8LhwMBCX8jBCADQQR0aiIDKAIAIQogAygCBCEIIAIgAWsiAwR/IAMgACABaiICLQAAQQh0cyACIANBAXVqLQAAQRB0cyACIANqQQFrLQAAQRh0c0Gx893xeWwiAkEPdiACcwVBAAsgCHEhBwN/IAogB0ECdGooAgAiCUEASARAQX8PCyMFIAlBBHRqIgUoAgQgA0YEfyADIQJBACEEAkAgACABaiIGIAUoAgAiBUYNACAFQQdxIAZBB3FGBEADQCAFQQdxBEBBACEEIAJFDQMgBS0AACILIAYtAAAiDGshBCALIAxHDQMgAkEBayECIAVBAWohBSAGQQFqIQYMAQsLA0AgAkEITwRAIAUpAwAgBikDAFEEQCAFQQhqIQUgBkEIaiEGIAJBCGshAgwCCwsLCwNAIAIiBEEBayECIAQEQCAFLQAAIgsgBi0AACIMayEEIAsgDEcNAiAFQQFqIQUgBkEBaiEGDAELC0EAIQQLIARFBUEACwR/IAkFIAdBAWogCHEhBwwBCwsL';
+
 ;// CONCATENATED MODULE: ./src/engine/local/parser/shapes.ts
 /** The shape of an object whose keys do not matter: they are only validated. */
 const IGNORED = 0;
@@ -1972,12 +1836,16 @@ class Shapes {
     /** By shape: its entries by key. */
     keys = [new Map(), new Map()];
     /**
-     * By shape: its entries in an open-addressing table (-1 where none) by a hash of the key's
-     * length and three of its bytes, at least twice as large as the entries: a key that matters
-     * costs a look or two and one comparison, and most of the others are ruled out by one look.
+     * By shape: its entries in an open-addressing table (-1 where none) by `keyHash`, at least twice
+     * as large as the entries, which the scanner looks keys up in (`assembly/scanner.ts`): a key
+     * that matters costs a look or two and one comparison, and most of the others are ruled out by
+     * one look.
      */
     tables = [];
+    /** The most keys in a path. */
+    deepest;
     constructor(paths) {
+        this.deepest = Math.max(0, ...paths.map((path) => path.length));
         paths.forEach((path, slot) => {
             if (path.length === 0)
                 throw new Error('A captured field needs a path of one key or more');
@@ -2008,31 +1876,11 @@ class Shapes {
         return this.keys.length;
     }
     /**
-     * The entry of the key between `from` and `to` (the bytes inside its quotes) in an object of
-     * shape `shape`, or -1. An `escaped` key is compared by the text its escapes stand for.
+     * The entry of the key `key` in an object of shape `shape`, or -1. The scanner looks keys up by
+     * their bytes, in `tables`; this is for the keys written with escapes.
      */
-    entryOf(b, from, to, escaped, shape) {
-        if (escaped) {
-            const quoted = Buffer.from(b.buffer, b.byteOffset + from - 1, to - from + 2);
-            return this.keys[shape]?.get(JSON.parse(quoted.toString())) ?? -1;
-        }
-        const table = this.tables[shape];
-        const mask = table.length - 1;
-        const length = to - from;
-        for (let at = keyHash(b, from, length) & mask;; at = (at + 1) & mask) {
-            const entry = table[at];
-            if (entry < 0)
-                return -1;
-            const name = this.names[entry];
-            if (name.length !== length)
-                continue;
-            // From the end: keys of a shape often share a prefix (eventName, eventType).
-            let j = length - 1;
-            while (j >= 0 && name[j] === b[from + j])
-                j--;
-            if (j < 0)
-                return entry;
-        }
+    entryOfKey(key, shape) {
+        return this.keys[shape]?.get(key) ?? -1;
     }
     entry(shape, key) {
         const keys = this.keys[shape];
@@ -2077,7 +1925,7 @@ class Shapes {
         }
     }
 }
-/** A hash of a key's length and its first, middle and last bytes. */
+/** A hash of a key's length and its first, middle and last bytes; `assembly/scanner.ts` has it too. */
 function keyHash(b, from, length) {
     if (length === 0)
         return 0;
@@ -2091,273 +1939,174 @@ function keyHash(b, from, length) {
 ;// CONCATENATED MODULE: ./src/engine/local/parser/scanner.ts
 
 
-
-// Where a value sits in a delivery, besides the shapes of the captured fields (`IGNORED`, `ROOT`
-// for a record, and the shapes under it): the document, and its `Records` array.
+/** The shape `assembly/scanner.ts` gives the document's own keys (`escapedKey`). */
 const DOCUMENT = -1;
-const RECORDS = -2;
-/** The document's one key that matters; its slot is never used. */
+/** The document's one key that matters, for when it is written with escapes. */
 const DOCUMENT_KEYS = new Shapes([['Records']]);
+/** Why a JSON document is not a delivery, by the scanner's `problemCode`. */
+const PROBLEMS = {
+    1: () => 'it has no "Records" key',
+    2: () => 'it has more than one "Records" key',
+    3: (element) => `Records[${element}] is not an object`,
+    4: () => '"Records" is not an array',
+    5: () => 'the document is not an object'
+};
+const PAGE = 64 * 1024;
 /**
- * Reads a CloudTrail delivery, `{"Records": [record, …]}`, byte by byte: validates it as strictly
- * as `JSON.parse` (RFC 8259), and captures each record's fields (`Captures`, slots by `Shapes`)
- * without making a string. One loop, with the nesting on an explicit stack: for each open object
- * or array, the byte that closes it, its shape (`IGNORED` for most), and the slot that gets its
- * JSON text when it is itself a captured value.
+ * A scanner's memory, past which it is let go after a document (the next one gets a new one): a
+ * thread keeps what usual deliveries need, not what its largest one did.
+ */
+const KEPT_MEMORY = 32 * 1024 * 1024;
+/** Compiled once a thread, when it first scans. */
+let compiled;
+/**
+ * Reads a CloudTrail delivery, `{"Records": [record, …]}`: validates it as strictly as
+ * `JSON.parse` (RFC 8259), and captures each record's fields (`Captures`, slots by `Shapes`)
+ * without making a string. The loop is WebAssembly (`assembly/scanner.ts`), twice as fast as it
+ * was in JavaScript; this side copies the document into its memory (`load`), points the captures
+ * there, and turns what the loop returns into errors (`scan`).
  */
 class DeliveryScanner {
     shapes;
     captures;
-    stack = newStack(64);
-    /** What the next value is: its shape if it opens an object or array, the slot it fills. */
-    nextShape = DOCUMENT;
-    nextSlot = -1;
-    /** The `Records` elements so far. */
-    elements = 0;
-    seenRecords = false;
-    /** Why the document, JSON so far, is not a delivery; '' while it is. */
-    problem = '';
+    instance;
+    onRecord = () => { };
+    /** The length of the loaded document. */
+    loaded = 0;
     constructor(shapes, captures) {
         this.shapes = shapes;
         this.captures = captures;
     }
     /**
-     * Reads the document and calls `onRecord` after each record, its fields in the captures, until
-     * the document shows it is not a delivery. Returns the number of `Records` elements. Throws
-     * `not valid JSON: …` when it is not JSON, else `not a CloudTrail log file: …` when it is not a
-     * delivery.
+     * Copies the document into the scanner's memory, where `captures.bytes` then points, until the
+     * next one: the caller can let go of its own copy before `scan`.
      */
-    scan(b, onRecord) {
-        const n = b.length;
-        const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
-        const { kinds, starts, ends } = this.captures;
-        this.nextShape = DOCUMENT;
-        this.nextSlot = -1;
-        this.elements = 0;
-        this.seenRecords = false;
-        this.problem = '';
-        // The stack, in locals for the loop: growing it replaces the arrays.
-        let { closers, frameShapes, frameSlots } = this.stack;
-        let depth = 0;
-        let i = 0;
-        for (;;) {
-            i = skipSpace(b, i, n);
-            const shape = this.nextShape;
-            const slot = this.nextSlot;
-            if (shape !== IGNORED) {
-                this.nextShape = IGNORED;
-                this.expect(shape, i < n ? b[i] : 0);
-            }
-            if (slot >= 0)
-                this.nextSlot = -1;
-            let c = i < n ? b[i] : 0;
-            if (c === QUOTE) {
-                i = slot < 0 ? skipString(b, view, i + 1, n) : this.captureString(b, view, i + 1, n, slot);
-            }
-            else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
-                const frameShape = frameShapeOf(c, shape);
-                if (frameShape === ROOT)
-                    kinds.fill(MISSING);
-                if (slot >= 0)
-                    starts[slot] = i;
-                if (depth === closers.length) {
-                    this.stack = grow(this.stack);
-                    ({ closers, frameShapes, frameSlots } = this.stack);
-                }
-                const close = c === OPEN_OBJECT ? CLOSE_OBJECT : CLOSE_ARRAY;
-                closers[depth] = close;
-                frameShapes[depth] = frameShape;
-                frameSlots[depth] = slot;
-                depth++;
-                i = skipSpace(b, i + 1, n);
-                // On to its first value; or, when it is empty, it closes below like any other.
-                if (i >= n || b[i] !== close) {
-                    i =
-                        close === CLOSE_OBJECT
-                            ? this.key(b, view, i, n, frameShape)
-                            : this.element(i, frameShape);
-                    continue;
-                }
-            }
-            else {
-                const from = i;
-                i = skipScalar(b, i, n);
-                if (slot >= 0)
-                    this.capture(slot, c === LETTER_N ? MISSING : RAW, from, i);
-            }
-            // After a value: close what ends here, or go on to the next key or element.
-            for (;;) {
-                i = skipSpace(b, i, n);
-                if (depth === 0) {
-                    if (i < n)
-                        notJson(i, n);
-                    if (!this.seenRecords)
-                        this.fail('it has no "Records" key');
-                    if (this.problem !== '')
-                        throw new Error(`not a CloudTrail log file: ${this.problem}`);
-                    return this.elements;
-                }
-                c = i < n ? b[i] : 0;
-                if (c === COMMA) {
-                    const frameShape = frameShapes[depth - 1];
-                    i =
-                        closers[depth - 1] === CLOSE_OBJECT
-                            ? this.key(b, view, skipSpace(b, i + 1, n), n, frameShape)
-                            : this.element(i + 1, frameShape);
-                    break;
-                }
-                if (c !== closers[depth - 1] || i >= n)
-                    notJson(i, n);
-                i++;
-                depth--;
-                const captured = frameSlots[depth];
-                if (captured >= 0) {
-                    kinds[captured] = RAW;
-                    ends[captured] = i;
-                }
-                if (frameShapes[depth] === ROOT && this.problem === '')
-                    onRecord();
-            }
-        }
-    }
-    /** Notes what a value must be where it is: the document an object, and so on. */
-    expect(shape, c) {
-        if (shape === ROOT) {
-            if (c !== OPEN_OBJECT)
-                this.fail(`Records[${this.elements}] is not an object`);
-            this.elements++;
-        }
-        else if (shape === RECORDS && c !== OPEN_ARRAY) {
-            this.fail('"Records" is not an array');
-        }
-        else if (shape === DOCUMENT && c !== OPEN_OBJECT) {
-            this.fail('the document is not an object');
-        }
-    }
-    fail(problem) {
-        if (this.problem === '')
-            this.problem = problem;
-    }
-    /** Captures the string whose contents start at `i`; returns the offset past its closing quote. */
-    captureString(b, view, i, n, slot) {
-        const from = i;
-        let high = 0;
-        let escaped = false;
-        let c = 0;
-        for (;;) {
-            for (let v = 0; i + 4 <= n; i += 4) {
-                v = view.getInt32(i, true);
-                if ((v & 0x80808080) !== 0 || !isPlain(v))
-                    break;
-            }
-            while (i < n) {
-                c = b[i];
-                if (c === QUOTE || c === BACKSLASH || c < 0x20)
-                    break;
-                high |= c;
-                i++;
-            }
-            if (i >= n || c < 0x20)
-                notJson(i, n);
-            if (c === QUOTE)
-                break;
-            i = skipEscape(b, i + 1, n);
-            escaped = true;
-        }
-        this.capture(slot, escaped ? ESCAPED : high >= 0x80 ? UTF8 : ASCII, from, i);
-        return i + 1;
-    }
-    capture(slot, kind, from, to) {
-        const { kinds, starts, ends } = this.captures;
-        kinds[slot] = kind;
-        starts[slot] = from;
-        ends[slot] = to;
-    }
-    /** At the element at `i` of an array of shape `frameShape`; notes what it is. */
-    element(i, frameShape) {
-        if (frameShape === RECORDS)
-            this.nextShape = ROOT;
-        return i;
+    load(document) {
+        const n = document.length;
+        const instance = this.prepare(n);
+        const { buffer } = instance.exports.memory;
+        new Uint8Array(buffer).set(document, instance.documentAt);
+        this.captures.bytes = Buffer.from(buffer, instance.documentAt, n);
+        this.loaded = n;
     }
     /**
-     * Reads the key at `i` of an object of shape `frameShape`, and the colon after it; notes what its
-     * value is. Returns the offset of the value.
+     * Reads the loaded document and calls `onRecord` after each record, its fields in the captures,
+     * until the document shows it is not a delivery. Returns the number of `Records` elements.
+     * Throws `not valid JSON: …` when it is not JSON, else `not a CloudTrail log file: …` when it is
+     * not a delivery.
      */
-    key(b, view, i, n, frameShape) {
-        if (i >= n || b[i] !== QUOTE)
-            notJson(i, n);
-        const from = ++i;
-        let escaped = false;
-        let c = 0;
-        for (;;) {
-            while (i + 4 <= n && isPlain(view.getInt32(i, true)))
-                i += 4;
-            while (i < n) {
-                c = b[i];
-                if (c === QUOTE || c === BACKSLASH || c < 0x20)
-                    break;
-                i++;
+    scan(onRecord) {
+        const { exports, documentAt } = this.instance;
+        const n = this.loaded;
+        this.onRecord = onRecord;
+        try {
+            // One bit per depth, after the document: it cannot nest deeper than it has bytes.
+            const elements = exports.scan(documentAt, n, documentAt + n);
+            if (elements < 0)
+                notJson(exports.failedAt(), n);
+            const problem = PROBLEMS[exports.problemCode()];
+            if (problem !== undefined) {
+                throw new Error(`not a CloudTrail log file: ${problem(exports.problemElementIndex())}`);
             }
-            if (i >= n || c < 0x20)
-                notJson(i, n);
-            if (c === QUOTE)
-                break;
-            i = skipEscape(b, i + 1, n);
-            escaped = true;
+            return elements;
         }
-        if (frameShape !== IGNORED)
-            this.matchKey(b, from, i, escaped, frameShape);
-        i = skipSpace(b, i + 1, n);
-        if (i >= n || b[i] !== COLON)
-            notJson(i, n);
-        return skipSpace(b, i + 1, n);
+        finally {
+            this.onRecord = () => { };
+            if (exports.memory.buffer.byteLength > KEPT_MEMORY)
+                this.instance = undefined;
+        }
     }
-    /** Notes what the value of the key between `from` and `to`, in an object that matters, is. */
-    matchKey(b, from, to, escaped, frameShape) {
-        if (frameShape === DOCUMENT) {
-            if (DOCUMENT_KEYS.entryOf(b, from, to, escaped, ROOT) < 0)
-                return;
-            if (this.seenRecords)
-                this.fail('it has more than one "Records" key');
-            else
-                this.nextShape = RECORDS;
-            this.seenRecords = true;
-            return;
-        }
+    /** The instance, with memory for a document of `n` bytes and its closers. */
+    prepare(n) {
+        const instance = this.instance ?? this.instantiate();
+        const { memory } = instance.exports;
+        if (reserve(memory, instance.documentAt + n + (n >> 3) + 1))
+            this.bind(instance);
+        return instance;
+    }
+    instantiate() {
+        compiled ??= new WebAssembly.Module(Buffer.from(SCANNER_WASM, 'base64'));
+        const wasm = new WebAssembly.Instance(compiled, {
+            env: {
+                record: () => this.onRecord(),
+                escapedKey: (from, to, shape) => this.escapedKey(from, to, shape)
+            }
+        });
+        const exports = wasm.exports;
         const { shapes } = this;
-        const entry = shapes.entryOf(b, from, to, escaped, frameShape);
-        if (entry < 0)
-            return;
-        const nested = shapes.shapeOf[entry];
-        if (nested !== IGNORED) {
-            // The last of repeated keys wins, as with JSON.parse: what an earlier one set is gone.
-            for (const slot of shapes.slotsUnder[nested])
-                this.captures.kinds[slot] = MISSING;
-            this.nextShape = nested;
-        }
-        this.nextSlot = shapes.slotOf[entry];
+        const slots = this.captures.slots;
+        // The frames that matter: the document, Records, the record, and one per key of a path.
+        const frames = shapes.deepest + 3;
+        // The layout: each part 8-byte aligned, from the first byte the module leaves free.
+        let end = exports.heapBase();
+        const take = (bytes) => {
+            const at = align(end);
+            end = at + bytes;
+            return at;
+        };
+        const kindsAt = take(slots);
+        const startsAt = take(slots * 4);
+        const endsAt = take(slots * 4);
+        const shapesAt = take(shapes.count * 16);
+        const entriesAt = take(shapes.names.length * 16);
+        const namesAt = shapes.names.map((name) => take(name.length));
+        const tablesAt = shapes.tables.map((table) => take(table.length * 4));
+        const underAt = shapes.slotsUnder.map((under) => take(under.length * 4));
+        const frameShapesAt = take(frames * 4);
+        const frameSlotsAt = take(frames * 4);
+        const documentAt = align(end);
+        reserve(exports.memory, documentAt);
+        const bytes = new Uint8Array(exports.memory.buffer);
+        const words = new Int32Array(exports.memory.buffer);
+        shapes.names.forEach((name, entry) => {
+            bytes.set(name, namesAt[entry]);
+            const entryData = [namesAt[entry], name.length, shapes.slotOf[entry], shapes.shapeOf[entry]];
+            words.set(entryData, (entriesAt >> 2) + entry * 4);
+        });
+        shapes.tables.forEach((table, shape) => {
+            const under = shapes.slotsUnder[shape];
+            words.set(table, tablesAt[shape] >> 2);
+            words.set(under, underAt[shape] >> 2);
+            words.set([tablesAt[shape], table.length - 1, underAt[shape], under.length], (shapesAt >> 2) + shape * 4);
+        });
+        exports.layout(kindsAt, startsAt, endsAt, slots, shapesAt, entriesAt, frameShapesAt, frameSlotsAt, frames);
+        const instance = { exports, kindsAt, startsAt, endsAt, documentAt };
+        this.bind(instance);
+        this.instance = instance;
+        return instance;
+    }
+    /** Points the captures at the instance's memory, which growing it replaces. */
+    bind(instance) {
+        const { buffer } = instance.exports.memory;
+        const { slots } = this.captures;
+        this.captures.kinds = new Uint8Array(buffer, instance.kindsAt, slots);
+        this.captures.starts = new Int32Array(buffer, instance.startsAt, slots);
+        this.captures.ends = new Int32Array(buffer, instance.endsAt, slots);
+    }
+    /** The entry of a key written with escapes, by the text they stand for; or -1. */
+    escapedKey(from, to, shape) {
+        const key = JSON.parse(this.captures.bytes.toString('utf8', from - 1, to + 1));
+        return shape === DOCUMENT
+            ? DOCUMENT_KEYS.entryOfKey(key, ROOT)
+            : this.shapes.entryOfKey(key, shape);
     }
 }
-function newStack(size) {
-    return {
-        closers: new Uint8Array(size),
-        frameShapes: new Int32Array(size),
-        frameSlots: new Int32Array(size)
-    };
+/** Stops at offset `i`: the document is not JSON. */
+function notJson(i, end) {
+    throw new Error(i >= end
+        ? 'not valid JSON: unexpected end of the document'
+        : `not valid JSON: unexpected byte at offset ${i}`);
 }
-/** A stack twice the size, with the same frames. */
-function grow(stack) {
-    const bigger = newStack(stack.closers.length * 2);
-    bigger.closers.set(stack.closers);
-    bigger.frameShapes.set(stack.frameShapes);
-    bigger.frameSlots.set(stack.frameSlots);
-    return bigger;
+/** Grows the memory to `bytes` at least; whether it grew (which replaces its buffer). */
+function reserve(memory, bytes) {
+    const missing = bytes - memory.buffer.byteLength;
+    if (missing <= 0)
+        return false;
+    memory.grow(Math.ceil(missing / PAGE));
+    return true;
 }
-/** The shape of the frame an object or array opens, where a value of `shape` is expected. */
-function frameShapeOf(c, shape) {
-    if (c === OPEN_OBJECT)
-        return shape === DOCUMENT || shape > 0 ? shape : IGNORED;
-    return shape === RECORDS ? RECORDS : IGNORED;
+function align(offset) {
+    return (offset + 7) & ~7;
 }
 
 ;// CONCATENATED MODULE: ./src/engine/local/parser/parser.ts
@@ -2415,11 +2164,14 @@ function createLogParser(options) {
                     ruleRows: []
                 };
             }
-            captures.bytes = bytes;
+            scanner.load(bytes);
+            // The scanner has its own copy: a large file's JSON is not held twice while it is read.
+            if (bytes.buffer !== input.buffer && bytes.buffer.byteLength > Buffer.poolSize)
+                free(bytes);
             aggregator.begin();
             let records;
             try {
-                records = scanner.scan(bytes, addRecord);
+                records = scanner.scan(addRecord);
             }
             catch (error) {
                 aggregator.abandon();
@@ -2427,8 +2179,6 @@ function createLogParser(options) {
             }
             finally {
                 captures.release();
-                if (bytes.buffer !== input.buffer && bytes.buffer.byteLength > Buffer.poolSize)
-                    free(bytes);
             }
             return aggregator.finish(records);
         }
@@ -2449,7 +2199,7 @@ function gunzip(input) {
  * Gives the memory of a file's gunzipped JSON back at once, by detaching its buffer, rather than
  * at the next collection: a thread goes through hundreds of files between two collections, and
  * their JSON, each in its own 256 KiB piece or more, took over 100 MiB of a bench day's peak.
- * Nothing the parser returns points into it (strings are copies). Only a buffer larger than
+ * Nothing points into it: the scanner reads its own copy, and strings are copies. Only a buffer larger than
  * Node's shared pool is freed: a small output may sit in the pool with other live buffers (the
  * file's own bytes among them). `transfer` is Node 22's.
  */
