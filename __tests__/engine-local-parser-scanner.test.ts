@@ -8,7 +8,7 @@ import {
   RAW,
   UTF8
 } from '../src/engine/local/parser/captures.js'
-import { DeliveryScanner } from '../src/engine/local/parser/scanner.js'
+import { DeliveryScanner, MAX_DOCUMENT } from '../src/engine/local/parser/scanner.js'
 import { compileScanner, SCANNER_WASM_MODULE, scannerWasmModule } from '../scripts/scanner-wasm.js'
 import { Shapes } from '../src/engine/local/parser/shapes.js'
 
@@ -191,6 +191,14 @@ describe('the delivery scanner', () => {
     ).toEqual([{ 'userIdentity.sessionContext.sessionIssuer.arn': `{"deep":${deep}}` }])
     expect(() => scan(delivery(`{"x":${deep.slice(0, -1)}}`))).toThrow(
       `not valid JSON: unexpected byte at offset ${12 + 5 + deep.length - 1}`
+    )
+  })
+
+  it('refuses a document larger than its offsets reach, before copying it', () => {
+    const { scanner: deliveries } = scanner()
+    const huge = { length: MAX_DOCUMENT + 1 } as Uint8Array
+    expect(() => deliveries.load(huge)).toThrow(
+      'too large to read: 1879048193 bytes of JSON (the most is 1879048192)'
     )
   })
 
