@@ -1957,6 +1957,11 @@ const PAGE = 64 * 1024;
  * thread keeps what usual deliveries need, not what its largest one did.
  */
 const KEPT_MEMORY = 32 * 1024 * 1024;
+/**
+ * The largest document the loop reads: its offsets are 32-bit signed, and the memory (at most
+ * 4 GiB) holds the document and its closers. CloudTrail's deliveries are a few MB.
+ */
+const MAX_DOCUMENT = 2 ** 31 - 2 ** 28;
 /** Compiled once a thread, when it first scans. */
 let compiled;
 /**
@@ -1983,6 +1988,9 @@ class DeliveryScanner {
      */
     load(document) {
         const n = document.length;
+        if (n > MAX_DOCUMENT) {
+            throw new Error(`too large to read: ${n} bytes of JSON (the most is ${MAX_DOCUMENT})`);
+        }
         const instance = this.prepare(n);
         const { buffer } = instance.exports.memory;
         new Uint8Array(buffer).set(document, instance.documentAt);
