@@ -418,14 +418,24 @@ function entryOf(b: usize, from: i32, to: i32, shape: i32): i32 {
     const entry = load<i32>(table + (<usize>slot << 2))
     if (entry < 0) return -1
     const name = entries + (<usize>entry << 4)
-    if (
-      load<i32>(name, 4) == length &&
-      memory.compare(<usize>load<i32>(name, 0), b + from, length) == 0
-    ) {
+    if (load<i32>(name, 4) == length && sameBytes(<usize>load<i32>(name, 0), b + from, length)) {
       return entry
     }
     slot = (slot + 1) & mask
   }
+}
+
+/** Whether the `length` bytes at `a` and at `b` are the same: eight at a time, then one by one. */
+@inline
+function sameBytes(a: usize, b: usize, length: i32): bool {
+  let i: i32 = 0
+  for (; i + 8 <= length; i += 8) {
+    if (load<u64>(a + i) != load<u64>(b + i)) return false
+  }
+  for (; i < length; i++) {
+    if (load<u8>(a + i) != load<u8>(b + i)) return false
+  }
+  return true
 }
 
 /** shapes.ts's `keyHash`: the key's length and its first, middle and last bytes. */
