@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import {
   ASCII,
   Captures,
@@ -7,6 +7,8 @@ import {
   RAW,
   UTF8
 } from '../src/engine/local/parser/captures.js'
+import { DeliveryScanner } from '../src/engine/local/parser/scanner.js'
+import { Shapes } from '../src/engine/local/parser/shapes.js'
 import { Texts } from '../src/engine/local/parser/texts.js'
 
 /** Captures of one slot: `text`, of `kind`, in a document of its own. */
@@ -37,19 +39,31 @@ describe('the texts of a parser', () => {
     expect(texts.texts).toEqual(['', 'ListBuckets', 'Über', '403'])
   })
 
-  it('keep giving the right ids past the number of byte forms they remember', () => {
+  it('find the ids of values seen before in the scanner, past the number it remembers, and after it lets go of its memory', () => {
     const texts = new Texts()
-    const values = Array.from({ length: 70_000 }, (_, i) => `"value-${i}"`).join('')
-    const captures = value(ASCII, values.slice(1, -1))
-    const ids = Array.from({ length: 70_000 }, () => {
-      captures.ends[0] = captures.bytes.indexOf('"', captures.starts[0])
-      const id = texts.idOf(captures, 0)
-      captures.starts[0] = (captures.ends[0] as number) + 2
-      return id
-    })
+    const captures = new Captures(1)
+    const scanner = new DeliveryScanner(new Shapes([['eventName']]), captures)
+    const idsOf = (names: readonly string[]): number[] => {
+      const ids: number[] = []
+      scanner.load(
+        Buffer.from(JSON.stringify({ Records: names.map((eventName) => ({ eventName })) }))
+      )
+      scanner.scan(() => ids.push(texts.idOf(captures, 0)))
+      return ids
+    }
+    const names = Array.from({ length: 70_000 }, (_, i) => `value-${i}`)
+    const ids = idsOf(names)
     expect(ids.findIndex((id, i) => id !== i + 1)).toBe(-1)
-    expect(texts.idOf(value(ASCII, 'value-69999'), 0)).toBe(70_000)
-    expect(texts.idOf(value(ASCII, 'value-0'), 0)).toBe(1)
-    expect(texts.texts[texts.idOf(value(ASCII, 'value-69998'), 0)]).toBe('value-69998')
+    // Remembered (the first 65,536: no string made again), and not: the same ids either way.
+    const decode = vi.spyOn(captures, 'decode')
+    expect(idsOf(['value-0', 'value-65535'])).toEqual([1, 65_536])
+    expect(decode).not.toHaveBeenCalled()
+    expect(idsOf(['value-69999', 'value-65536'])).toEqual([70_000, 65_537])
+    expect(decode).toHaveBeenCalledTimes(2)
+    decode.mockRestore()
+    // A document past 32 MiB: the scanner starts again with a memory that remembers nothing.
+    const large = idsOf(['value-7', 'x'.repeat(40_000_000), 'value-8'])
+    expect(idsOf(['value-8', 'value-7', 'new'])).toEqual([large[2], large[0], 70_002])
+    expect(texts.texts.slice(-2)).toEqual(['x'.repeat(40_000_000), 'new'])
   })
 })

@@ -7,8 +7,9 @@
 // half of each parser thread's time.
 //
 // The memory, laid out by the TypeScript side: the captures (kinds u8, starts and ends i32, by
-// slot), the shapes' tables, the frames of the objects that matter, then the document and, after
-// it, one bit per depth for the frames' closers.
+// slot), the shapes' tables, the frames of the objects that matter, the byte strings that have a
+// text id (texts.ts looks values up there), then the document and, after it, one bit per depth
+// for the frames' closers.
 
 /** Called after each record, its fields in the captures, while the document is a delivery. */
 @external("env", "record")
@@ -69,6 +70,22 @@ let frameShapes: usize = 0
 let frameSlots: usize = 0
 let frameCapacity: i32 = 0
 
+/**
+ * The byte strings already made into text ids (texts.ts), by a hash of their bytes: `byteIds`
+ * slots of 4 × i32 (hash, the bytes' offset in the arena and length, the id; length -1 where
+ * none), and the arena their bytes are copied to. Bounded: once `byteIdLimit` strings or the
+ * arena are full, new ones are not remembered.
+ */
+let byteIds: usize = 0
+let byteIdMask: i32 = 0
+let byteIdCount: i32 = 0
+let byteIdLimit: i32 = 0
+let arena: usize = 0
+let arenaAt: usize = 0
+let arenaEnd: usize = 0
+/** The document being scanned, which `findBytes` and `rememberBytes` offsets are into. */
+let document: usize = 0
+
 // The state of a scan, read back by the TypeScript side.
 let nextShape: i32 = DOCUMENT
 let nextSlot: i32 = -1
@@ -102,6 +119,77 @@ export function layout(
   frameCapacity = frames
 }
 
+/**
+ * Lays out the byte strings' table (`slotCount` slots, a power of two, at `table`) and arena
+ * (`arenaBytes` at `arenaStart`), empty; at most `limit` strings.
+ */
+export function layoutByteIds(
+  table: usize,
+  slotCount: i32,
+  limit: i32,
+  arenaStart: usize,
+  arenaBytes: i32
+): void {
+  byteIds = table
+  byteIdMask = slotCount - 1
+  byteIdCount = 0
+  byteIdLimit = limit
+  arena = arenaStart
+  arenaAt = arenaStart
+  arenaEnd = arenaStart + arenaBytes
+  memory.fill(table, 0xff, <usize>slotCount << 4)
+}
+
+/** The text id remembered for the document's bytes from `from` to `to`, or -1. */
+export function findBytes(from: i32, to: i32): i32 {
+  const at = document + from
+  const length = to - from
+  const hash = bytesHash(at, length)
+  let slot = hash & byteIdMask
+  while (true) {
+    const entry = byteIds + (<usize>slot << 4)
+    const entryLength = load<i32>(entry, 8)
+    if (entryLength < 0) return -1
+    if (
+      load<i32>(entry) == hash &&
+      entryLength == length &&
+      sameBytes(arena + <usize>load<i32>(entry, 4), at, length)
+    ) {
+      return load<i32>(entry, 12)
+    }
+    slot = (slot + 1) & byteIdMask
+  }
+}
+
+/** Remembers `id` for the document's bytes from `from` to `to`, unless the table is full. */
+export function rememberBytes(from: i32, to: i32, id: i32): void {
+  const length = to - from
+  if (byteIdCount >= byteIdLimit || arenaAt + <usize>length > arenaEnd) return
+  const at = document + from
+  let slot = bytesHash(at, length) & byteIdMask
+  while (load<i32>(byteIds + (<usize>slot << 4), 8) >= 0) slot = (slot + 1) & byteIdMask
+  const entry = byteIds + (<usize>slot << 4)
+  store<i32>(entry, bytesHash(at, length))
+  store<i32>(entry, <i32>(arenaAt - arena), 4)
+  store<i32>(entry, length, 8)
+  store<i32>(entry, id, 12)
+  memory.copy(arenaAt, at, length)
+  arenaAt += length
+  byteIdCount++
+}
+
+/** A hash of `length` bytes at `at`, four at a time. */
+@inline
+function bytesHash(at: usize, length: i32): i32 {
+  let h: u32 = <u32>length * 0x9e3779b1
+  let i: i32 = 0
+  for (; i + 4 <= length; i += 4) h = rotl<u32>((h ^ load<u32>(at + i)) * 0x85ebca6b, 13)
+  let tail: u32 = 0
+  for (; i < length; i++) tail = (tail << 8) | load<u8>(at + i)
+  h = (h ^ tail) * 0xc2b2ae35
+  return <i32>(h ^ (h >>> 16))
+}
+
 /** The first byte the layout may use. */
 export function heapBase(): usize {
   return __heap_base
@@ -127,6 +215,7 @@ export function problemElementIndex(): i32 {
  * nesting on an explicit stack.
  */
 export function scan(b: usize, n: i32, closers: usize): i32 {
+  document = b
   nextShape = DOCUMENT
   nextSlot = -1
   elements = 0

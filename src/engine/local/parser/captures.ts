@@ -8,6 +8,20 @@ export const RAW = 4 // not a string: its JSON text, read as the table's string 
 const EMPTY = Buffer.alloc(0)
 
 /**
+ * The scanner's memory of byte strings already made into text ids (`Texts`), by their offsets in
+ * the document being scanned.
+ */
+export interface ByteIds {
+  /** The id remembered for the bytes from `from` to `to`, or -1. */
+  find(from: number, to: number): number
+  /** Remembers `id` for those bytes (unless its table is full). */
+  remember(from: number, to: number, id: number): void
+}
+
+/** Remembers nothing: captures not written by a scanner. */
+const NO_BYTE_IDS: ByteIds = { find: () => -1, remember: () => {} }
+
+/**
  * The current record's captured fields, by slot: where each value's bytes are in the document and
  * how they read. No string is made until one is asked for, and the scanner only writes numbers.
  */
@@ -19,6 +33,8 @@ export class Captures {
   ends: Int32Array
   /** The document being scanned, which the offsets are into. */
   bytes: Buffer = EMPTY
+  /** The scanner's byte strings with a text id, in `bytes`. */
+  byteIds: ByteIds = NO_BYTE_IDS
 
   constructor(readonly slots: number) {
     this.kinds = new Uint8Array(slots)

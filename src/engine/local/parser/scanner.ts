@@ -28,6 +28,13 @@ const KEPT_MEMORY = 32 * 1024 * 1024
  */
 export const MAX_DOCUMENT = 2 ** 31 - 2 ** 28
 
+/** The byte strings with a text id the scanner remembers (`Texts`): at most this many, */
+const BYTE_IDS = 1 << 16
+/** in a table of twice as many slots, */
+const BYTE_ID_SLOTS = BYTE_IDS * 2
+/** their bytes in an arena of this size. */
+const BYTE_ID_ARENA = 4 * 1024 * 1024
+
 /** What `assembly/scanner.ts` exports. */
 interface ScannerExports {
   readonly memory: WebAssembly.Memory
@@ -43,6 +50,9 @@ interface ScannerExports {
     frameSlots: number,
     frames: number
   ): void
+  layoutByteIds(table: number, slots: number, limit: number, arena: number, bytes: number): void
+  findBytes(from: number, to: number): number
+  rememberBytes(from: number, to: number, id: number): void
   scan(document: number, length: number, closers: number): number
   failedAt(): number
   problemCode(): number
@@ -157,6 +167,8 @@ export class DeliveryScanner {
     const underAt = shapes.slotsUnder.map((under) => take(under.length * 4))
     const frameShapesAt = take(frames * 4)
     const frameSlotsAt = take(frames * 4)
+    const byteIdsAt = take(BYTE_ID_SLOTS * 16)
+    const arenaAt = take(BYTE_ID_ARENA)
     const documentAt = align(end)
     reserve(exports.memory, documentAt)
 
@@ -187,6 +199,7 @@ export class DeliveryScanner {
       frameSlotsAt,
       frames
     )
+    exports.layoutByteIds(byteIdsAt, BYTE_ID_SLOTS, BYTE_IDS, arenaAt, BYTE_ID_ARENA)
     const instance = { exports, kindsAt, startsAt, endsAt, documentAt }
     this.bind(instance)
     this.instance = instance
@@ -200,6 +213,11 @@ export class DeliveryScanner {
     this.captures.kinds = new Uint8Array(buffer, instance.kindsAt, slots)
     this.captures.starts = new Int32Array(buffer, instance.startsAt, slots)
     this.captures.ends = new Int32Array(buffer, instance.endsAt, slots)
+    const { exports } = instance
+    this.captures.byteIds = {
+      find: (from, to) => exports.findBytes(from, to),
+      remember: (from, to, id) => exports.rememberBytes(from, to, id)
+    }
   }
 
   /** The entry of a key written with escapes, by the text they stand for; or -1. */

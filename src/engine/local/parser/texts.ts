@@ -1,21 +1,14 @@
 import { type Captures, ESCAPED, MISSING, RAW } from './captures.js'
 
-/** Past this many, new byte forms are decoded each time: the cache stays small. */
-const SEEN_BYTES_LIMIT = 1 << 16
-
 /**
  * Distinct strings, each made once, with a small id that aggregate keys are made of (id 0 is '').
- * A captured value's bytes are looked up by a hash of them (checked byte for byte), so a value
- * seen before costs no decoding and no string.
+ * A captured value's bytes are looked up in the scanner's memory of those it has seen
+ * (`Captures.byteIds`, in WebAssembly), so a value seen before costs no decoding and no string.
  */
 export class Texts {
   /** By id. */
   readonly texts: string[] = []
   private readonly ids = new Map<string, number>()
-  /** Byte forms already decoded: hash → index in `seenBytes` and `seenIds`. */
-  private readonly byHash = new Map<number, number>()
-  private readonly seenBytes: Uint8Array[] = []
-  private readonly seenIds: number[] = []
 
   constructor() {
     this.idOfText('')
@@ -46,25 +39,10 @@ export class Texts {
    */
   idOfBytes(captures: Captures, slot: number, from: number): number {
     const to = captures.ends[slot] as number
-    const b = captures.bytes
-    let h = 0x811c9dc5 ^ (to - from)
-    for (let i = from; i < to; i++) h = Math.imul(h ^ (b[i] as number), 0x01000193)
-    const entry = this.byHash.get(h)
-    if (entry !== undefined) {
-      const known = this.seenBytes[entry] as Uint8Array
-      if (known.length === to - from) {
-        let j = 0
-        while (j < known.length && known[j] === b[from + j]) j++
-        if (j === known.length) return this.seenIds[entry] as number
-      }
-      return this.idOfText(decodeFrom(captures, slot, from))
-    }
+    const known = captures.byteIds.find(from, to)
+    if (known >= 0) return known
     const id = this.idOfText(decodeFrom(captures, slot, from))
-    if (this.seenBytes.length < SEEN_BYTES_LIMIT) {
-      this.byHash.set(h, this.seenBytes.length)
-      this.seenBytes.push(Uint8Array.prototype.slice.call(b, from, to))
-      this.seenIds.push(id)
-    }
+    captures.byteIds.remember(from, to, id)
     return id
   }
 }
