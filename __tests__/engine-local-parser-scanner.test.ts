@@ -262,9 +262,14 @@ const at = (offset: number): string =>
   `not valid JSON: unexpected byte at offset ${PREFIX.length + offset}`
 
 /** 'valid', or the scanner's error, for the document `text`. */
+/**
+ * One scanner for every verdict, as a parser thread keeps one for all its files (a document it
+ * refused included); a new one each time is mostly the cost of a WebAssembly instance.
+ */
+const deliveries = scanner().scanner
+
 function verdict(text: string): string {
   try {
-    const { scanner: deliveries } = scanner()
     deliveries.load(Buffer.from(text, 'latin1'))
     deliveries.scan(() => {})
     return 'valid'
