@@ -22,9 +22,9 @@ const record = (eventName: string) => ({
 const file = (...names: string[]) => Buffer.from(JSON.stringify({ Records: names.map(record) }))
 
 describe('a batch of files in a parser thread', () => {
-  it('is parsed into one aggregate, reading the files sent by path', () => {
+  it('is parsed into one aggregate, reading the files sent by path', async () => {
     const files: Record<string, Uint8Array> = { '/logs/b.json.gz': gzipSync(file('B', 'A')) }
-    const reply = parseBatch(
+    const reply = await parseBatch(
       parser(),
       {
         id: 7,
@@ -43,8 +43,8 @@ describe('a batch of files in a parser thread', () => {
     expect(reply.result.eventIds).toEqual(new Uint32Array(0))
   })
 
-  it('says which files failed, and whether they could be read at all', () => {
-    const reply = parseBatch(
+  it('says which files failed, and whether they could be read at all', async () => {
+    const reply = await parseBatch(
       parser(),
       {
         id: 1,

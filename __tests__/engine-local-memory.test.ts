@@ -9,7 +9,7 @@ import { gunzipSync, gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { BUILTIN_RULES } from '../__fixtures__/rule.js'
 import { parseBatch } from '../src/engine/local/batches.js'
-import { createLogParser, type ParserOptions } from '../src/engine/local/parser/parser.js'
+import { createLogParser, inPieces, type ParserOptions } from '../src/engine/local/parser/parser.js'
 
 setFlagsFromString('--expose_gc')
 const gc = runInNewContext('gc') as () => void
@@ -50,13 +50,13 @@ const OPTIONS: ParserOptions = {
 }
 
 describe('a parser thread reading many files', () => {
-  it('keeps no more live heap after 600 more files of the same keys', () => {
+  it('keeps no more live heap after 600 more files of the same keys', async () => {
     const parser = createLogParser(OPTIONS)
     // The same files for every batch: what is measured is the parser, not the test's inputs.
     const files = Array.from({ length: 10 }, (_, n) => delivery(n))
-    const read = (batches: number): void => {
+    const read = async (batches: number): Promise<void> => {
       for (let batch = 0; batch < batches; batch++) {
-        const reply = parseBatch(
+        const reply = await parseBatch(
           parser,
           { id: batch, files: files.map((bytes, n) => ({ path: `f${n}`, gzipped: true, bytes })) },
           () => {
@@ -67,9 +67,9 @@ describe('a parser thread reading many files', () => {
         expect(reply.result.records).toBe(files.length * 200)
       }
     }
-    read(3)
+    await read(3)
     const before = liveHeap()
-    read(60)
+    await read(60)
     const after = liveHeap()
     expect(after - before).toBeLessThan(2 * 1024 * 1024)
   })
@@ -86,5 +86,19 @@ describe('a parsed file', () => {
     const held = process.memoryUsage().arrayBuffers - before
     // Without freeing, each file's JSON (about 140 kB, in a 256 KiB piece) stays until a collection.
     expect(held).toBeLessThan(json / 10)
+  })
+
+  it('gunzipped in pieces, gives back each piece as it goes, not at the next collection', async () => {
+    const parser = createLogParser(OPTIONS)
+    const records = Array.from({ length: 150 }, (_, n) => gunzipSync(delivery(n)).toString())
+    const json = `{"Records":[${records.map((text) => text.slice(12, -2)).join(',')}]}`
+    const large = gzipSync(json)
+    expect(inPieces(large)).toBe(true)
+    liveHeap()
+    const before = process.memoryUsage().arrayBuffers
+    expect((await parser.parseInPieces(large)).records).toBe(150 * 200)
+    const held = process.memoryUsage().arrayBuffers - before
+    // Without freeing, its 1 MiB pieces (about 20 of them) stay until a collection.
+    expect(held).toBeLessThan(json.length / 10)
   })
 })

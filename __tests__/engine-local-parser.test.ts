@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { EventIdSet } from '../src/engine/local/dedupe.js'
 import {
   createLogParser,
+  inPieces,
   type LogParser,
   type ParserOptions
 } from '../src/engine/local/parser/parser.js'
@@ -309,5 +310,90 @@ describe('the log parser aggregates', () => {
     expect(first.newKeys.map((key) => JSON.parse(key)[3])).toEqual(['ListBuckets'])
     expect(third.newKeys.map((key) => JSON.parse(key)[3])).toEqual(['B'])
     expect([...third.eventIds].filter((_, i) => i % 3 === 0)).toEqual([1, 0])
+  })
+})
+
+/**
+ * A delivery of more than 4 MiB of JSON: 12,000 records of a few keys, some matching built-in
+ * rules, each its own event, a few twice (the same eventID).
+ */
+function largeDelivery(): string {
+  const records = Array.from({ length: 12_000 }, (_, i) => ({
+    ...RECORD,
+    eventID: `large-${i % 11_990}`,
+    eventName: ['ListBuckets', 'StopLogging', 'DeleteTrail', 'GetObject'][i % 4],
+    eventSource: i % 4 === 0 || i % 4 === 3 ? 's3.amazonaws.com' : 'cloudtrail.amazonaws.com',
+    sourceIPAddress: `203.0.113.${i % 200}`,
+    requestParameters: { name: `trail-${i}`, padding: 'x'.repeat(200) }
+  }))
+  return delivery(...records)
+}
+
+describe('a large gzipped delivery, gunzipped in pieces', () => {
+  const json = largeDelivery()
+  const gzipped = gzipSync(json)
+
+  it('is one from 4 MiB of JSON, by its gzip trailer', () => {
+    expect(json.length).toBeGreaterThan(4 * 1024 * 1024)
+    expect(inPieces(gzipped)).toBe(true)
+    expect(inPieces(gzipSync(delivery(RECORD)))).toBe(false)
+    expect(inPieces(gzipSync('x'.repeat(4 * 1024 * 1024 - 1)))).toBe(false)
+    expect(inPieces(gzipSync('x'.repeat(4 * 1024 * 1024)))).toBe(true)
+    expect(inPieces(Buffer.alloc(0))).toBe(false)
+  })
+
+  it('gives the aggregate of reading it whole, and leaves the parser ready for the next file', async () => {
+    const whole = parser()
+    const pieces = parser()
+    const expected = whole.parse(gzipped, true)
+    expect(expected.records).toBe(12_000)
+    expect(await pieces.parseInPieces(gzipped)).toEqual(expected)
+    const next = gzipSync(delivery({ ...RECORD, eventID: 'next', eventName: 'StopLogging' }))
+    expect(pieces.parse(next, true)).toEqual(whole.parse(next, true))
+  })
+
+  it('says why it cannot be read, as reading it whole does', async () => {
+    const cases: [Uint8Array, string][] = [
+      [
+        gzipped.subarray(0, gzipped.length - 100),
+        'truncated gzip: the file ends before its compressed data does'
+      ],
+      [
+        Buffer.concat([
+          gzipped.subarray(0, 5000),
+          Buffer.alloc(5000, 0x55),
+          gzipped.subarray(10_000)
+        ]),
+        'not valid gzip: incorrect data check'
+      ],
+      [
+        gzipSync(`${json.slice(0, -2)},]}`),
+        `not valid JSON: unexpected byte at offset ${json.length - 1}`
+      ],
+      [
+        gzipSync(json.replace('{"Records":', '{"records":')),
+        'not a CloudTrail log file: it has no "Records" key'
+      ]
+    ]
+    const pieces = parser()
+    for (const [file, message] of cases) {
+      expect(inPieces(file)).toBe(true)
+      expect(() => parser().parse(file, true)).toThrow(message)
+      await expect(pieces.parseInPieces(file)).rejects.toThrow(message)
+    }
+    expect((await pieces.parseInPieces(gzipped)).records).toBe(12_000)
+  })
+
+  it('reads a file whose trailer claims more than deflate can give, without taking that memory', async () => {
+    const lying = Buffer.from(gzipped)
+    lying.writeUInt32LE(0xfffffff0, lying.length - 4)
+    expect(inPieces(lying)).toBe(true)
+    // The scanner's memory is external memory; 0xfffffff0 bytes would be its most, 1.75 GiB.
+    const before = process.memoryUsage().external
+    await expect(parser().parseInPieces(lying)).rejects.toThrow(
+      'not valid gzip: incorrect length check'
+    )
+    expect(lying.length * 1032).toBeLessThan(512 * 1024 * 1024)
+    expect(process.memoryUsage().external - before).toBeLessThan(512 * 1024 * 1024)
   })
 })

@@ -360,6 +360,27 @@ describe('local engine and unreadable files', () => {
     expect(scan.skippedFiles).toBeUndefined()
   })
 
+  it('reads deliveries of more than 4 MiB among small ones, and names a broken one', async () => {
+    const large = (first: number) =>
+      `{"Records":[${Array.from({ length: 20_000 }, (_, i) => goodRecord(`L${first + i}`)).join(',')}]}`
+    expect(large(0).length).toBeGreaterThan(4 * 1024 * 1024)
+    const { dir, bad } = await badFileCase('b.json.gz', large(0))
+    for (let n = 0; n < 30; n++) {
+      await writeLogFile(dir, where, `s${n}.json.gz`, `{"Records":[${goodRecord(`S${n}`)}]}`)
+    }
+    await writeLogFile(dir, where, 'c.json.gz', large(20_000))
+    const broken = await writeLogFile(dir, where, 'd.json.gz', `${large(40_000).slice(0, -2)},]}`)
+    const { scan, rows } = await scanDir({ ...bad, onBadFile: 'skip' })
+    expect(scan.filesRead).toBe(33)
+    expect(totalEvents(rows)).toBe(1 + 40_000 + 30)
+    expect(scan.skippedFiles).toEqual([
+      {
+        path: broken,
+        reason: `not valid JSON: unexpected byte at offset ${large(40_000).length - 1}`
+      }
+    ])
+  })
+
   it('stops when the run is cancelled', async () => {
     const cancel = new AbortController()
     cancel.abort(new Error('Cancelled by SIGTERM'))

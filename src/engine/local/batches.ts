@@ -1,5 +1,5 @@
 import type { RuleRowPart } from './parser/aggregate.js'
-import type { FileAggregate, LogParser } from './parser/parser.js'
+import { type FileAggregate, inPieces, type LogParser } from './parser/parser.js'
 
 /** A file for a parser thread: its bytes (moved, not copied), or a local path it reads itself. */
 export interface ParseJob {
@@ -34,13 +34,14 @@ export interface BatchReply {
 
 /**
  * Parses a batch of files into one aggregate, reading those sent by path with `read`: in a parser
- * thread, so that the main thread has nothing to do but merge.
+ * thread, so that the main thread has nothing to do but merge. A large gzipped file is gunzipped
+ * in pieces (`inPieces`), the rest whole.
  */
-export function parseBatch(
+export async function parseBatch(
   parser: LogParser,
   batch: Batch,
   read: (path: string) => Uint8Array
-): BatchReply {
+): Promise<BatchReply> {
   const newKeys: string[] = []
   const counts: Uint32Array[] = []
   const eventIds: Uint32Array[] = []
@@ -48,18 +49,21 @@ export function parseBatch(
   const failures: Failure[] = []
   const sizes = batch.files.map(() => 0)
   let records = 0
-  batch.files.forEach((file, index) => {
+  for (const [index, file] of batch.files.entries()) {
     let bytes = file.bytes
     if (bytes === undefined) {
       try {
         bytes = read(file.path)
       } catch (error) {
         failures.push({ index, reason: (error as Error).message, unreadable: true })
-        return
+        continue
       }
     }
     try {
-      const result = parser.parse(bytes, file.gzipped)
+      const result =
+        file.gzipped && inPieces(bytes)
+          ? await parser.parseInPieces(bytes)
+          : parser.parse(bytes, file.gzipped)
       records += result.records
       newKeys.push(...result.newKeys)
       counts.push(result.counts)
@@ -69,7 +73,7 @@ export function parseBatch(
     } catch (error) {
       failures.push({ index, reason: (error as Error).message, unreadable: false })
     }
-  })
+  }
   const result = { records, newKeys, counts: join(counts), eventIds: join(eventIds), ruleRows }
   return { id: batch.id, result, failures, sizes }
 }

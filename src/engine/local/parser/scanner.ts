@@ -97,11 +97,43 @@ export class DeliveryScanner {
     if (n > MAX_DOCUMENT) {
       throw new Error(`too large to read: ${n} bytes of JSON (the most is ${MAX_DOCUMENT})`)
     }
+    this.start(n)
+    this.append(document)
+    this.finish()
+  }
+
+  /**
+   * Starts a document given in pieces (`append`, then `finish`, or `abandon`), with memory for
+   * `expected` bytes: a large delivery is gunzipped straight into the scanner's memory, so that its
+   * JSON is never held twice. `expected` is only a hint: the memory grows past it.
+   */
+  start(expected: number): void {
+    this.prepare(Math.min(expected, MAX_DOCUMENT))
+    this.loaded = 0
+  }
+
+  /** Adds a piece of the document started. */
+  append(piece: Uint8Array): void {
+    const n = this.loaded + piece.length
+    if (n > MAX_DOCUMENT) {
+      throw new Error(`too large to read: over ${MAX_DOCUMENT} bytes of JSON (the most)`)
+    }
     const instance = this.prepare(n)
-    const { buffer } = instance.exports.memory
-    new Uint8Array(buffer).set(document, instance.documentAt)
-    this.captures.bytes = Buffer.from(buffer, instance.documentAt, n)
+    new Uint8Array(instance.exports.memory.buffer).set(piece, instance.documentAt + this.loaded)
     this.loaded = n
+  }
+
+  /** Ends the document started: `scan` reads it. Returns its length. */
+  finish(): number {
+    const { exports, documentAt } = this.prepare(this.loaded)
+    this.captures.bytes = Buffer.from(exports.memory.buffer, documentAt, this.loaded)
+    return this.loaded
+  }
+
+  /** Drops the document started, which will not be read (its gunzip failed). */
+  abandon(): void {
+    this.loaded = 0
+    this.keepLittle()
   }
 
   /**
@@ -125,7 +157,14 @@ export class DeliveryScanner {
       return elements
     } finally {
       this.onRecord = () => {}
-      if (exports.memory.buffer.byteLength > KEPT_MEMORY) this.instance = undefined
+      this.keepLittle()
+    }
+  }
+
+  /** Lets go of a memory grown past `KEPT_MEMORY` for a large document, once it is read. */
+  private keepLittle(): void {
+    if ((this.instance?.exports.memory.buffer.byteLength ?? 0) > KEPT_MEMORY) {
+      this.instance = undefined
     }
   }
 
