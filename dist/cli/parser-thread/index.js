@@ -5,56 +5,6 @@ var __webpack_exports__ = {};
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:worker_threads"
 const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
-;// CONCATENATED MODULE: ./src/engine/local/batches.ts
-/**
- * Parses a batch of files into one aggregate, reading those sent by path with `read`: in a parser
- * thread, so that the main thread has nothing to do but merge.
- */
-function parseBatch(parser, batch, read) {
-    const newKeys = [];
-    const counts = [];
-    const eventIds = [];
-    const ruleRows = [];
-    const failures = [];
-    const sizes = batch.files.map(() => 0);
-    let records = 0;
-    batch.files.forEach((file, index) => {
-        let bytes = file.bytes;
-        if (bytes === undefined) {
-            try {
-                bytes = read(file.path);
-            }
-            catch (error) {
-                failures.push({ index, reason: error.message, unreadable: true });
-                return;
-            }
-        }
-        try {
-            const result = parser.parse(bytes, file.gzipped);
-            records += result.records;
-            newKeys.push(...result.newKeys);
-            counts.push(result.counts);
-            eventIds.push(result.eventIds);
-            ruleRows.push(...result.ruleRows);
-            sizes[index] = bytes.length;
-        }
-        catch (error) {
-            failures.push({ index, reason: error.message, unreadable: false });
-        }
-    });
-    const result = { records, newKeys, counts: join(counts), eventIds: join(eventIds), ruleRows };
-    return { id: batch.id, result, failures, sizes };
-}
-function join(parts) {
-    const joined = new Uint32Array(parts.reduce((length, part) => length + part.length, 0));
-    let at = 0;
-    for (const part of parts) {
-        joined.set(part, at);
-        at += part.length;
-    }
-    return joined;
-}
-
 ;// CONCATENATED MODULE: external "node:zlib"
 const external_node_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 ;// CONCATENATED MODULE: ./src/text-order.ts
@@ -1978,11 +1928,39 @@ class DeliveryScanner {
         if (n > MAX_DOCUMENT) {
             throw new Error(`too large to read: ${n} bytes of JSON (the most is ${MAX_DOCUMENT})`);
         }
+        this.start(n);
+        this.append(document);
+        this.finish();
+    }
+    /**
+     * Starts a document given in pieces (`append`, then `finish`, or `abandon`), with memory for
+     * `expected` bytes: a large delivery is gunzipped straight into the scanner's memory, so that its
+     * JSON is never held twice. `expected` is only a hint: the memory grows past it.
+     */
+    start(expected) {
+        this.prepare(Math.min(expected, MAX_DOCUMENT));
+        this.loaded = 0;
+    }
+    /** Adds a piece of the document started. */
+    append(piece) {
+        const n = this.loaded + piece.length;
+        if (n > MAX_DOCUMENT) {
+            throw new Error(`too large to read: over ${MAX_DOCUMENT} bytes of JSON (the most)`);
+        }
         const instance = this.prepare(n);
-        const { buffer } = instance.exports.memory;
-        new Uint8Array(buffer).set(document, instance.documentAt);
-        this.captures.bytes = Buffer.from(buffer, instance.documentAt, n);
+        new Uint8Array(instance.exports.memory.buffer).set(piece, instance.documentAt + this.loaded);
         this.loaded = n;
+    }
+    /** Ends the document started: `scan` reads it. Returns its length. */
+    finish() {
+        const { exports, documentAt } = this.prepare(this.loaded);
+        this.captures.bytes = Buffer.from(exports.memory.buffer, documentAt, this.loaded);
+        return this.loaded;
+    }
+    /** Drops the document started, which will not be read (its gunzip failed). */
+    abandon() {
+        this.loaded = 0;
+        this.keepLittle();
     }
     /**
      * Reads the loaded document and calls `onRecord` after each record, its fields in the captures,
@@ -2007,8 +1985,13 @@ class DeliveryScanner {
         }
         finally {
             this.onRecord = () => { };
-            if (exports.memory.buffer.byteLength > KEPT_MEMORY)
-                this.instance = undefined;
+            this.keepLittle();
+        }
+    }
+    /** Lets go of a memory grown past `KEPT_MEMORY` for a large document, once it is read. */
+    keepLittle() {
+        if ((this.instance?.exports.memory.buffer.byteLength ?? 0) > KEPT_MEMORY) {
+            this.instance = undefined;
         }
     }
     /** The instance, with memory for a document of `n` bytes and its closers. */
@@ -2119,6 +2102,19 @@ function align(offset) {
 
 
 
+/**
+ * Whether a gzipped file is large enough, by its trailer, to be gunzipped in pieces: from 4 MiB of
+ * JSON, where the memory saved outweighs the cost of a stream (CloudTrail's usual deliveries are
+ * far smaller, and read whole).
+ */
+function inPieces(gzipped) {
+    return trailerSize(gzipped) >= IN_PIECES_FROM;
+}
+const IN_PIECES_FROM = 4 * 1024 * 1024;
+/** The pieces, when a large file is gunzipped in pieces. */
+const PIECE = 1024 * 1024;
+/** Deflate's largest ratio: what a file's JSON can be at most, whatever its trailer claims. */
+const DEFLATE_MAX_RATIO = 1032;
 /** Output in larger pieces than zlib's default 16 KiB: a quarter less time in gunzip. */
 const GUNZIP_CHUNK = 256 * 1024;
 /** The largest single piece asked for, whatever a file's trailer claims. */
@@ -2131,15 +2127,18 @@ const GUNZIP_MAX_CHUNK = 256 * 1024 * 1024;
  * is the same.
  */
 function outputSize(input) {
+    return Math.min(Math.max(trailerSize(input) + 1, GUNZIP_CHUNK), GUNZIP_MAX_CHUNK);
+}
+/** The size of a gzipped file's JSON by its trailer (ISIZE, the last 4 bytes), or 0 if too short. */
+function trailerSize(input) {
     if (input.length < 18)
-        return GUNZIP_CHUNK;
+        return 0;
     const at = input.length - 4;
-    const size = (input[at] |
+    return ((input[at] |
         (input[at + 1] << 8) |
         (input[at + 2] << 16) |
         (input[at + 3] << 24)) >>>
-        0;
-    return Math.min(Math.max(size + 1, GUNZIP_CHUNK), GUNZIP_MAX_CHUNK);
+        0);
 }
 /**
  * Makes a parser of CloudTrail log files. It reads the bytes itself instead of `JSON.parse`: it
@@ -2154,49 +2153,92 @@ function createLogParser(options) {
     const scanner = new DeliveryScanner(new Shapes(paths), captures);
     const aggregator = new FileAggregator(options, captures, paths);
     const addRecord = () => aggregator.add();
+    /** Reads the document the scanner holds, of `length` bytes. */
+    const read = (length) => {
+        // An empty file is an empty delivery, not a broken one.
+        if (length === 0) {
+            return {
+                records: 0,
+                newKeys: [],
+                counts: new Uint32Array(0),
+                eventIds: new Uint32Array(0),
+                ruleRows: []
+            };
+        }
+        aggregator.begin();
+        let records;
+        try {
+            records = scanner.scan(addRecord);
+        }
+        catch (error) {
+            aggregator.abandon();
+            throw error;
+        }
+        finally {
+            captures.release();
+        }
+        return aggregator.finish(records);
+    };
     return {
         parse(input, gzipped) {
             const bytes = gzipped && input.length > 0 ? gunzip(input) : asBuffer(input);
-            // An empty file is an empty delivery, not a broken one.
-            if (bytes.length === 0) {
-                return {
-                    records: 0,
-                    newKeys: [],
-                    counts: new Uint32Array(0),
-                    eventIds: new Uint32Array(0),
-                    ruleRows: []
-                };
-            }
+            const length = bytes.length;
             scanner.load(bytes);
             // The scanner has its own copy: a large file's JSON is not held twice while it is read.
             if (bytes.buffer !== input.buffer && bytes.buffer.byteLength > Buffer.poolSize)
                 free(bytes);
-            aggregator.begin();
-            let records;
+            return read(length);
+        },
+        async parseInPieces(input) {
+            scanner.start(Math.min(trailerSize(input), input.length * DEFLATE_MAX_RATIO));
             try {
-                records = scanner.scan(addRecord);
+                await gunzipInPieces(input, (piece) => scanner.append(piece));
             }
             catch (error) {
-                aggregator.abandon();
+                scanner.abandon();
                 throw error;
             }
-            finally {
-                captures.release();
-            }
-            return aggregator.finish(records);
+            return read(scanner.finish());
         }
     };
+}
+/**
+ * Gunzips a file in pieces, giving each to `take` and then its memory back (`free`), rather than at
+ * the next collection: left to it, a 60 MB delivery's pieces piled up and took more than reading
+ * it whole. A piece that fills its buffer is freed: zlib is done with that buffer (it takes a new
+ * one when one is full); the last, partial one is left to the collector. Throws what `take`
+ * throws, or the error `gunzip` throws for the same file.
+ */
+async function gunzipInPieces(input, take) {
+    const stream = (0,external_node_zlib_namespaceObject.createGunzip)({ chunkSize: PIECE });
+    stream.end(input);
+    let taking = false;
+    try {
+        for await (const piece of stream) {
+            taking = true;
+            take(piece);
+            taking = false;
+            if (piece.byteOffset === 0 && piece.length === piece.buffer.byteLength)
+                free(piece);
+        }
+    }
+    catch (error) {
+        throw taking ? error : gunzipError(error);
+    }
 }
 function gunzip(input) {
     try {
         return (0,external_node_zlib_namespaceObject.gunzipSync)(input, { chunkSize: outputSize(input) });
     }
     catch (error) {
-        const code = error.code;
-        throw new Error(code === 'Z_BUF_ERROR'
-            ? 'truncated gzip: the file ends before its compressed data does'
-            : `not valid gzip: ${error.message}`);
+        throw gunzipError(error);
     }
+}
+function gunzipError(error) {
+    const code = error.code;
+    return new Error(code === 'Z_BUF_ERROR'
+        ? 'truncated gzip: the file ends before its compressed data does'
+        : `not valid gzip: ${error.message}`);
 }
 /**
  * Gives the memory of a file's gunzipped JSON back at once, by detaching its buffer, rather than
@@ -2214,6 +2256,60 @@ function asBuffer(input) {
     return Buffer.from(input.buffer, input.byteOffset, input.length);
 }
 
+;// CONCATENATED MODULE: ./src/engine/local/batches.ts
+
+/**
+ * Parses a batch of files into one aggregate, reading those sent by path with `read`: in a parser
+ * thread, so that the main thread has nothing to do but merge. A large gzipped file is gunzipped
+ * in pieces (`inPieces`), the rest whole.
+ */
+async function parseBatch(parser, batch, read) {
+    const newKeys = [];
+    const counts = [];
+    const eventIds = [];
+    const ruleRows = [];
+    const failures = [];
+    const sizes = batch.files.map(() => 0);
+    let records = 0;
+    for (const [index, file] of batch.files.entries()) {
+        let bytes = file.bytes;
+        if (bytes === undefined) {
+            try {
+                bytes = read(file.path);
+            }
+            catch (error) {
+                failures.push({ index, reason: error.message, unreadable: true });
+                continue;
+            }
+        }
+        try {
+            const result = file.gzipped && inPieces(bytes)
+                ? await parser.parseInPieces(bytes)
+                : parser.parse(bytes, file.gzipped);
+            records += result.records;
+            newKeys.push(...result.newKeys);
+            counts.push(result.counts);
+            eventIds.push(result.eventIds);
+            ruleRows.push(...result.ruleRows);
+            sizes[index] = bytes.length;
+        }
+        catch (error) {
+            failures.push({ index, reason: error.message, unreadable: false });
+        }
+    }
+    const result = { records, newKeys, counts: join(counts), eventIds: join(eventIds), ruleRows };
+    return { id: batch.id, result, failures, sizes };
+}
+function join(parts) {
+    const joined = new Uint32Array(parts.reduce((length, part) => length + part.length, 0));
+    let at = 0;
+    for (const part of parts) {
+        joined.set(part, at);
+        at += part.length;
+    }
+    return joined;
+}
+
 ;// CONCATENATED MODULE: ./src/engine/local/parser-thread.ts
 /**
  * A parser thread: what runs in each worker the `ParserPool` starts (`workers.ts` says from which
@@ -2227,8 +2323,12 @@ if (external_node_worker_threads_namespaceObject.parentPort === null)
     throw new Error('The log parser runs in a worker thread of ParserPool');
 const port = external_node_worker_threads_namespaceObject.parentPort;
 const parser = createLogParser(external_node_worker_threads_namespaceObject.workerData);
+/** The batch being parsed: the next waits for it, so that replies keep the batches' order. */
+let parsing = Promise.resolve();
 port.on('message', (batch) => {
-    const reply = parseBatch(parser, batch, (path) => (0,external_node_fs_namespaceObject.readFileSync)(path));
-    port.postMessage(reply, [reply.result.counts.buffer, reply.result.eventIds.buffer]);
+    parsing = parsing.then(async () => {
+        const reply = await parseBatch(parser, batch, (path) => (0,external_node_fs_namespaceObject.readFileSync)(path));
+        port.postMessage(reply, [reply.result.counts.buffer, reply.result.eventIds.buffer]);
+    });
 });
 
