@@ -125,7 +125,8 @@ export class DeliveryScanner {
 
   /** Ends the document started: `scan` reads it. Returns its length. */
   finish(): number {
-    const { exports, documentAt } = this.prepare(this.loaded)
+    // `start` and `append` reserved the memory for the document and its closers.
+    const { exports, documentAt } = this.instance as Instance
     this.captures.bytes = Buffer.from(exports.memory.buffer, documentAt, this.loaded)
     return this.loaded
   }
