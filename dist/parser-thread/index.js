@@ -1953,7 +1953,8 @@ class DeliveryScanner {
     }
     /** Ends the document started: `scan` reads it. Returns its length. */
     finish() {
-        const { exports, documentAt } = this.prepare(this.loaded);
+        // `start` and `append` reserved the memory for the document and its closers.
+        const { exports, documentAt } = this.instance;
         this.captures.bytes = Buffer.from(exports.memory.buffer, documentAt, this.loaded);
         return this.loaded;
     }
